@@ -1,0 +1,52 @@
+# The two commands of the README: `make demo` and `make test`. Each creates its own
+# virtual environment and installs the locked dependencies (uv.lock) into it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+SYNCED := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/hanoinet
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test test-postgres check lint types contracts messages clean venv
+
+venv: $(SYNCED)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	rm -f $(VENV)/.synced-*
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@
+
+demo: $(SYNCED)
+	$(VENV)/bin/hanoinet demo
+
+test: $(SYNCED)
+	$(VENV)/bin/pytest
+
+test-postgres: $(SYNCED)
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+check: lint types contracts
+
+lint: $(SYNCED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: $(SYNCED)
+	$(VENV)/bin/mypy src tests $(wildcard bench/*.py) $(wildcard tools/*.py)
+
+contracts: $(SYNCED)
+	$(VENV)/bin/lint-imports
+
+# Translators: after editing templates, refresh the catalogues, translate, then compile.
+messages: $(SYNCED)
+	$(VENV)/bin/python tools/messages.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .hanoinet-demo .mypy_cache .ruff_cache .coverage

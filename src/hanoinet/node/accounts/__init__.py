@@ -1,0 +1,1 @@
+"""Users, units, roles, second factor and API tokens."""

@@ -1,0 +1,41 @@
+"""Writing audit events. Views, access functions and actions call :func:`record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from hanoinet.node.audit.actor import Actor
+from hanoinet.node.audit.models import AuditEvent
+
+Outcome = AuditEvent.Outcome
+
+
+def record(
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    outcome: str = Outcome.OK,
+    reason: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Objects are named by their public ``code`` when they have one."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "code", obj.pk))
+    return AuditEvent.objects.create(
+        actor=actor.user,
+        actor_label=actor.label,
+        action=action,
+        outcome=outcome,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        client_ip=actor.client_ip,
+        user_agent=actor.user_agent,
+        extra=extra or {},
+    )

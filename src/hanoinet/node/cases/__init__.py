@@ -1,0 +1,1 @@
+"""Case files of a unit: the domestic anchor of requests, evidence and reports."""

@@ -1,0 +1,54 @@
+"""``hanoinet serve``: gunicorn in front of the node, static files by WhiteNoise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hanoinet.node.bootstrap import check_node, setup_django
+from hanoinet.node.config import data_dir
+from hanoinet.node.errors import CliError
+
+
+def _collect_static() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def serve(*, bind: str, workers: int) -> int:
+    if workers < 1:
+        raise CliError("--workers must be at least 1")
+    if ":" not in bind:
+        raise CliError(f"--bind {bind!r} must be HOST:PORT, e.g. 127.0.0.1:8000")
+    if check_node() != 0:
+        raise CliError("refusing to start: fix the errors above (see `hanoinet check`)")
+    setup_django()
+    _collect_static()
+    from gunicorn.app.base import BaseApplication
+
+    from hanoinet.node.wsgi import application
+
+    class NodeServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": bind,
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": 4,
+                "timeout": 60,
+                "graceful_timeout": 20,
+                "accesslog": "-",
+                "errorlog": "-",
+                "forwarded_allow_ips": "127.0.0.1,::1",
+                "proc_name": f"hanoinet-{data_dir().name}",
+                # One machine may run several nodes (the demo does): no shared socket.
+                "control_socket_disable": True,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    NodeServer().run()
+    return 0

@@ -1,0 +1,204 @@
+"""Settings of a hanoinet node.
+
+Every value comes from the environment (see docs/operators.md) with a production-safe
+default: DEBUG off, secure cookies, the embedded SQLite database and a local data
+folder. Secrets are read from files. System checks in ``hanoinet.node.checks`` refuse
+to start on unsafe combinations.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hanoinet.node import config
+from hanoinet.node.database import database_settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DATA_DIR = config.data_dir()
+HANOINET_STATE = config.state_code()
+HANOINET_MODE = config.node_mode()
+HANOINET_DEMO = config.env_bool("HANOINET_DEMO", default=False)
+HANOINET_KEYS_DIR = DATA_DIR / "keys"
+HANOINET_BASE_URL = config.env_str("HANOINET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+HANOINET_NODE_NAME = config.env_str("HANOINET_NODE_NAME", "")
+HANOINET_TRUSTED_PROXIES = config.env_int("HANOINET_TRUSTED_PROXIES", 0)
+
+SECRET_KEY_PATH = config.env_secret_file("HANOINET_SECRET_KEY", DATA_DIR / "secret_key")
+# A missing key file leaves a marker that the system check hanoinet.E001 refuses,
+# so commands such as `hanoinet check` can still say what is wrong.
+MISSING_SECRET_KEY = "hanoinet-missing-secret-key"  # noqa: S105  (a marker)
+try:
+    SECRET_KEY = SECRET_KEY_PATH.read_text(encoding="utf-8").strip() or MISSING_SECRET_KEY
+except OSError:
+    SECRET_KEY = MISSING_SECRET_KEY
+
+DEBUG = config.env_bool("HANOINET_DEBUG", default=False)
+HTTPS = config.env_bool("HANOINET_HTTPS", default=True)
+ALLOWED_HOSTS = config.env_list("HANOINET_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = config.env_list("HANOINET_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "csp",
+    "ninja",
+    "hanoinet.node.accounts",
+    "hanoinet.node.audit",
+    "hanoinet.node.cases",
+    "hanoinet.node.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hanoinet.node.accounts.middleware.LoginRequiredMiddleware",
+    "hanoinet.node.accounts.middleware.SecondFactorRequiredMiddleware",
+    "hanoinet.node.accounts.middleware.UserTimezoneMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "hanoinet.node.urls"
+WSGI_APPLICATION = "hanoinet.node.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hanoinet.node.web.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL", ""), DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed logins per username and per client address before a cool-down.
+HANOINET_LOGIN_MAX_FAILURES = config.env_int("HANOINET_LOGIN_MAX_FAILURES", 5, minimum=1)
+HANOINET_LOGIN_LOCKOUT_SECONDS = config.env_int("HANOINET_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+
+OTP_TOTP_ISSUER = f"hanoinet {HANOINET_STATE}".strip()
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Sessions: an officer's shift, not forever; closed with the browser.
+SESSION_COOKIE_AGE = config.env_int("HANOINET_SESSION_SECONDS", 12 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_NAME = "hanoinet_session"
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_SSL_REDIRECT = config.env_bool("HANOINET_SSL_REDIRECT", default=False)
+if HANOINET_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("zh-hans", "中文"),
+    ("ar", "العربية"),
+    ("vi", "Tiếng Việt"),
+    ("id", "Bahasa Indonesia"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
+
+HANOINET_WORKER_IDLE_SECONDS = config.env_int("HANOINET_WORKER_IDLE_SECONDS", 5, minimum=1)
+
+EMAIL_BACKEND = config.env_str(
+    "HANOINET_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = config.env_str("HANOINET_EMAIL_HOST", "localhost")
+EMAIL_PORT = config.env_int("HANOINET_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = config.env_str("HANOINET_EMAIL_FROM", "hanoinet@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": config.env_str("HANOINET_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hanoinet.node.api import api
+
+urlpatterns = [
+    path("", include("hanoinet.node.web.urls")),
+    path("accounts/", include("hanoinet.node.accounts.urls")),
+    path("cases/", include("hanoinet.node.cases.urls")),
+    path("audit/", include("hanoinet.node.audit.urls")),
+    # The language switcher must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,1 @@
+"""Base layout, navigation by role, dashboard, static files."""

@@ -1,0 +1,89 @@
+"""The audit trail: append-only, and readable only by auditors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from hanoinet.node.accounts.models import User
+from hanoinet.node.audit.models import AuditEvent, AuditTrailError
+from hanoinet.node.audit.record import record
+from tests.conftest import actor_for
+
+pytestmark = pytest.mark.django_db
+
+ClientFor = Callable[[User], Client]
+
+
+def test_events_cannot_be_changed_or_deleted(alice: User) -> None:
+    event = record(actor_for(alice), "case.read", object_type="cases.case", object_id="x")
+    event.reason = "rewritten"
+    with pytest.raises(AuditTrailError):
+        event.save()
+    with pytest.raises(AuditTrailError):
+        event.delete()
+    with pytest.raises(AuditTrailError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="rewritten")
+    with pytest.raises(AuditTrailError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_postgres_refuses_raw_update_and_delete(alice: User) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only; SQLite relies on the model")
+    event = record(actor_for(alice), "case.read", object_type="cases.case", object_id="x")
+    for statement in (
+        "UPDATE audit_auditevent SET reason = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_auditor_reads_and_filters_the_trail(
+    verified_client: ClientFor, audrey: User, alice: User
+) -> None:
+    record(actor_for(alice), "case.read", object_type="cases.case", object_id="case-1")
+    record(actor_for(alice), "case.open", object_type="cases.case", object_id="case-2")
+    client = verified_client(audrey)
+    page = client.get("/audit/")
+    assert page.status_code == 200
+    assert b"case-1" in page.content
+    filtered = client.get("/audit/", {"action": "case.open", "actor_label": "alice"})
+    assert b"case-2" in filtered.content
+    assert b"case-1" not in filtered.content
+    searches = AuditEvent.objects.filter(action="audit.search", actor=audrey)
+    assert searches.count() == 2
+    assert searches.first().extra == {"action": "case.open", "actor_label": "alice"}  # type: ignore[union-attr]
+
+
+def test_only_auditors_read_the_trail(verified_client: ClientFor, alice: User) -> None:
+    assert verified_client(alice).get("/audit/").status_code == 403
+    assert AuditEvent.objects.filter(action="audit.search", outcome="denied").count() == 1
+
+
+def test_bad_filters_are_reported(verified_client: ClientFor, audrey: User) -> None:
+    page = verified_client(audrey).get("/audit/", {"since": "yesterday-ish", "outcome": "maybe"})
+    assert page.status_code == 200
+    assert b"Enter a valid date/time." in page.content
+    assert b"Select a valid choice." in page.content
+
+
+def test_client_address_respects_trusted_proxies(
+    verified_client: ClientFor, alice: User, settings: object
+) -> None:
+    client = verified_client(alice)
+    client.get("/cases/", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert AuditEvent.objects.filter(action="case.list").latest("id").client_ip == "127.0.0.1"
+    settings.HANOINET_TRUSTED_PROXIES = 1  # type: ignore[attr-defined]
+    client.get("/cases/", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9"})
+    assert AuditEvent.objects.filter(action="case.list").latest("id").client_ip == "203.0.113.9"

@@ -1,0 +1,69 @@
+"""The shell: security headers, navigation by role, dashboard, preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from hanoinet.node.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+ClientFor = Callable[[User], Client]
+
+
+def test_security_headers(client: Client) -> None:
+    response = client.get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_csrf_is_enforced(alice: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "alice", "password": "x"})
+    assert response.status_code == 403
+
+
+def test_navigation_follows_roles(verified_client: ClientFor, alice: User, audrey: User) -> None:
+    officer = verified_client(alice).get("/").content
+    assert b'href="/cases/"' in officer
+    assert b'href="/audit/"' not in officer
+    auditor = verified_client(audrey).get("/").content
+    assert b'href="/audit/"' in auditor
+    assert b'href="/cases/"' not in auditor
+
+
+def test_dashboard_counts_the_units_open_cases(verified_client: ClientFor, alice: User) -> None:
+    page = verified_client(alice).get("/")
+    assert page.status_code == 200
+    assert b"Cases of your unit" in page.content
+    assert b"Prosecutor / investigator" in page.content
+
+
+def test_preferences_change_the_time_zone(verified_client: ClientFor, alice: User) -> None:
+    client = verified_client(alice)
+    assert (
+        client.post("/accounts/preferences/", {"time_zone": "Asia/Ho_Chi_Minh"}).status_code == 302
+    )
+    alice.refresh_from_db()
+    assert alice.time_zone == "Asia/Ho_Chi_Minh"
+    bad = client.post("/accounts/preferences/", {"time_zone": "Mars/Olympus"})
+    assert b"Select a valid choice." in bad.content
+    alice.refresh_from_db()
+    assert alice.time_zone == "Asia/Ho_Chi_Minh"
+
+
+def test_the_admin_needs_the_second_factor_too(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    admin = make_user("root", None, ["node_admin"])
+    client.force_login(admin)
+    assert client.get("/admin/")["Location"] == "/accounts/second-factor/"
