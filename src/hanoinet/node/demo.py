@@ -303,6 +303,8 @@ def print_demo_code(username: str) -> int:
     folder = Path(os.environ.get("HANOINET_DATA_DIR", ".hanoinet-demo")).expanduser().resolve()
     if not (folder / MARKER).exists():
         raise CliError(f"{folder} is not a demo data folder: codes are only given out in demo mode")
+    # The demo always runs on its own SQLite files, whatever DATABASE_URL says.
+    os.environ.pop("DATABASE_URL", None)
     os.environ.update(demo_environment(folder / "vnm", "VNM", FIRST_PORT))
     from hanoinet.node.bootstrap import setup_django
 

@@ -67,3 +67,28 @@ def test_the_admin_needs_the_second_factor_too(
     admin = make_user("root", None, ["node_admin"])
     client.force_login(admin)
     assert client.get("/admin/")["Location"] == "/accounts/second-factor/"
+
+
+def test_officers_change_their_password(verified_client: ClientFor, alice: User) -> None:
+    from hanoinet.node.audit.models import AuditEvent
+    from tests.conftest import PASSWORD
+
+    client = verified_client(alice)
+    weak = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"},
+    )
+    assert b"This password is too short." in weak.content
+    done = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase 42",
+            "new_password2": "another long passphrase 42",
+        },
+    )
+    assert done["Location"] == "/accounts/preferences/"
+    alice.refresh_from_db()
+    assert alice.check_password("another long passphrase 42")
+    assert client.get("/").status_code == 200  # the session survives the change
+    assert AuditEvent.objects.filter(action="user.password_change", actor=alice).count() == 1
