@@ -107,7 +107,15 @@ def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
 
 def test_demo_code_only_in_demo_folders(tmp_path: Path) -> None:
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "hanoinet.node.cli", "demo-code", "poc", "--data-dir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "hanoinet.node.cli",
+            "demo-code",
+            "poc",
+            "--data-dir",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         check=False,

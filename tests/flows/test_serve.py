@@ -55,10 +55,11 @@ class Browser:
 
 
 @pytest.fixture
-def served_node(tmp_path: Path) -> Iterator[tuple[str, str]]:
+def served_node(tmp_path: Path, node_database_url: str | None) -> Iterator[tuple[str, str]]:
     folder = tmp_path / "node"
     password_file = tmp_path / "pw"
     password_file.write_text("a long enough admin password")
+    database = {"DATABASE_URL": node_database_url} if node_database_url else {}
     init = run(
         "init",
         "--data-dir",
@@ -67,16 +68,28 @@ def served_node(tmp_path: Path) -> Iterator[tuple[str, str]]:
         "VNM",
         "--admin-password-file",
         str(password_file),
+        env=database,
     )
     assert init.returncode == 0, init.stderr
+    # On the PostgreSQL run the node really uses PostgreSQL, not its SQLite default.
+    assert (folder / "hanoinet.sqlite3").exists() is (node_database_url is None)
     port = free_port()
-    env = {"HANOINET_DATA_DIR": str(folder), "HANOINET_STATE": "VNM", "HANOINET_HTTPS": "0"}
+    env = {
+        "HANOINET_DATA_DIR": str(folder),
+        "HANOINET_STATE": "VNM",
+        "HANOINET_HTTPS": "0",
+        **database,
+    }
     log_path = tmp_path / "serve.log"
     log = log_path.open("wb")
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "hanoinet.node.cli", "serve", "--bind", f"127.0.0.1:{port}"],
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("HANOINET_", "DJANGO_"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("HANOINET_", "DJANGO_", "DATABASE_"))
+            },
             **env,
         },
         stdout=subprocess.DEVNULL,
