@@ -161,6 +161,18 @@ def create_first_admin(args: argparse.Namespace) -> str | None:
     return f"first administrator: {args.admin_username}"
 
 
+def pin_secretariat_key(source: str) -> str:
+    from hanoinet.node.audit.actor import system_actor
+    from hanoinet.node.commands.register import read_jwk
+    from hanoinet.node.register.actions import do_trust_secretariat_key
+
+    try:
+        signer = do_trust_secretariat_key(system_actor("init"), read_jwk(source))
+    except ValueError as exc:
+        raise CliError(f"--secretariat-key: {exc}") from None
+    return f"secretariat key {signer.kid} pinned for register imports"
+
+
 def _write_env_file(folder: Path) -> Path:
     from django.conf import settings
 
@@ -171,6 +183,8 @@ def _write_env_file(folder: Path) -> Path:
         f"HANOINET_STATE={settings.HANOINET_STATE}",
         f"HANOINET_MODE={settings.HANOINET_MODE}",
     ]
+    if settings.HANOINET_REGISTER_URL:
+        lines.append(f"HANOINET_REGISTER_URL={settings.HANOINET_REGISTER_URL}")
     if os.environ.get("DATABASE_URL"):
         lines.append(f"DATABASE_URL={os.environ['DATABASE_URL']}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -187,7 +201,7 @@ def initialise_node(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
 
-    if not settings.HANOINET_STATE:
+    if not settings.HANOINET_STATE and settings.HANOINET_MODE == "node":
         raise CliError(
             "no State given: pass --state VNM (ISO 3166-1 alpha-3) or set HANOINET_STATE"
         )
@@ -196,9 +210,12 @@ def initialise_node(args: argparse.Namespace) -> int:
     admin = create_first_admin(args)
     if admin:
         done.append(admin)
+    if getattr(args, "secretariat_key", None):
+        done.append(pin_secretariat_key(args.secretariat_key))
     env_file = _write_env_file(folder)
     done.append(f"environment written to {env_file}")
-    print(f"hanoinet node for {settings.HANOINET_STATE} ({settings.HANOINET_MODE}) initialised:")
+    served = settings.HANOINET_STATE or "the register of States Parties"
+    print(f"hanoinet node for {served} ({settings.HANOINET_MODE}) initialised:")
     for line in done:
         print(f"  - {line}")
     print("Next steps:")

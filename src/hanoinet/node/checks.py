@@ -42,7 +42,8 @@ def check_node_settings(
                 id="hanoinet.E002",
             )
         )
-    if not settings.HANOINET_STATE:
+    # The secretariat keeps the register for all States and serves none of them.
+    if not settings.HANOINET_STATE and settings.HANOINET_MODE == "node":
         problems.append(
             Error(
                 "HANOINET_STATE is not set.",

@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--no-input", action="store_true", help="never prompt (generate the admin password)"
     )
+    init.add_argument(
+        "--secretariat-key",
+        help="pin the secretariat's public key (JWK, or a file holding it) for register imports",
+    )
     init.set_defaults(handler=_cmd_init)
 
     serve = sub.add_parser("serve", help="run the web server (gunicorn)")

@@ -24,6 +24,8 @@ HANOINET_KEYS_DIR = DATA_DIR / "keys"
 HANOINET_BASE_URL = config.env_str("HANOINET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 HANOINET_NODE_NAME = config.env_str("HANOINET_NODE_NAME", "")
 HANOINET_TRUSTED_PROXIES = config.env_int("HANOINET_TRUSTED_PROXIES", 0)
+# Where a node fetches the signed register of States Parties (the secretariat's URL).
+HANOINET_REGISTER_URL = config.env_str("HANOINET_REGISTER_URL", "")
 
 SECRET_KEY_PATH = config.env_secret_file("HANOINET_SECRET_KEY", DATA_DIR / "secret_key")
 # A missing key file leaves a marker that the system check hanoinet.E001 refuses,
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "hanoinet.node.accounts",
     "hanoinet.node.audit",
     "hanoinet.node.cases",
+    "hanoinet.node.register",
     "hanoinet.node.web",
 ]
 

@@ -6,12 +6,20 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from hanoinet.node.api import api
+from hanoinet.node.register import views as register_views
 
 urlpatterns = [
     path("", include("hanoinet.node.web.urls")),
     path("accounts/", include("hanoinet.node.accounts.urls")),
     path("cases/", include("hanoinet.node.cases.urls")),
     path("audit/", include("hanoinet.node.audit.urls")),
+    path("register/", include("hanoinet.node.register.urls")),
+    path(
+        ".well-known/hanoinet/register",
+        register_views.well_known_register_view,
+        name="well_known_register",
+    ),
+    path(".well-known/hanoinet/node", register_views.well_known_node_view, name="well_known_node"),
     # The language switcher must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

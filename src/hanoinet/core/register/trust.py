@@ -186,3 +186,17 @@ def _rotation_from_json(value: object) -> KeyRotation:
         new_key={**new_key, "kid": kid},
         issued_at=f.as_timestamp(f.required(obj, "issued_at", "rotation"), "rotation.issued_at"),
     )
+
+
+def read_stored(token: str) -> tuple[str, Register]:
+    """The signer's kid and the register of a document **verified when it was stored**.
+
+    No signature check: use it only on this node's own history, never on input.
+    """
+    try:
+        extracted = jws.extract_compact(token.strip().encode("ascii"))
+        kid = extracted.headers().get("kid")
+        payload = json.loads(extracted.payload)
+    except (JoseError, ValueError, UnicodeError) as exc:
+        raise RegisterFormatError(f"stored register is unreadable ({exc})") from None
+    return str(kid), register_from_json(payload)

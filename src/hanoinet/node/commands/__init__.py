@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-COMMAND_MODULES = ("hanoinet.node.commands.convention",)
+COMMAND_MODULES = ("hanoinet.node.commands.convention", "hanoinet.node.commands.register")
 
 
 def registered_command_modules() -> list[ModuleType]:

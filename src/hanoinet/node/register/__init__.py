@@ -1,0 +1,1 @@
+"""The register of States Parties: published by the secretariat, imported by nodes."""
