@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hanoinet.node.audit",
     "hanoinet.node.cases",
     "hanoinet.node.register",
+    "hanoinet.node.oncall",
     "hanoinet.node.web",
 ]
 
@@ -184,6 +185,26 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# On-call paging: seconds a human has to acknowledge before the backup, then the
+# supervisor, is called (0: no escalation), and the channels used to reach them.
+HANOINET_ACK_SECONDS = {
+    "emergency": config.env_int("HANOINET_ACK_SECONDS_EMERGENCY", 300),
+    "urgent": config.env_int("HANOINET_ACK_SECONDS_URGENT", 900),
+    "routine": config.env_int("HANOINET_ACK_SECONDS_ROUTINE", 0),
+}
+HANOINET_PAGING_WEBHOOK_URL = config.env_str("HANOINET_PAGING_WEBHOOK_URL", "")
+_WEBHOOK_SECRET_PATH = config.env_secret_file(
+    "HANOINET_PAGING_WEBHOOK_SECRET", DATA_DIR / "webhook_secret"
+)
+try:
+    HANOINET_PAGING_WEBHOOK_SECRET = _WEBHOOK_SECRET_PATH.read_text(encoding="utf-8").strip()
+except OSError:
+    HANOINET_PAGING_WEBHOOK_SECRET = ""
+HANOINET_PAGING_CHANNELS = config.env_list(
+    "HANOINET_PAGING_CHANNELS",
+    ["in_app", "email", "webhook"] if HANOINET_PAGING_WEBHOOK_URL else ["in_app", "email"],
+)
 
 HANOINET_WORKER_IDLE_SECONDS = config.env_int("HANOINET_WORKER_IDLE_SECONDS", 5, minimum=1)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("hanoinet.node.cases.urls")),
     path("audit/", include("hanoinet.node.audit.urls")),
     path("register/", include("hanoinet.node.register.urls")),
+    path("oncall/", include("hanoinet.node.oncall.urls")),
     path(
         ".well-known/hanoinet/register",
         register_views.well_known_register_view,

@@ -29,6 +29,7 @@ class NavItem:
 NAVIGATION = (
     NavItem(_("Dashboard"), "web:dashboard", None),
     NavItem(_("Cases"), "cases:list", frozenset(CASE_ROLES)),
+    NavItem(_("On call"), "oncall:home", None),
     NavItem(_("Register"), "register:list", None),
     NavItem(_("Audit trail"), "audit:list", frozenset({Role.AUDITOR})),
     NavItem(_("API tokens"), "accounts:tokens", None),

@@ -12,6 +12,8 @@ from hanoinet.node.audit.actor import actor_from_request
 from hanoinet.node.audit.models import AuditEvent
 from hanoinet.node.cases.access import cases_for_user
 from hanoinet.node.cases.models import Case
+from hanoinet.node.oncall.access import pages_for_user
+from hanoinet.node.oncall.models import Page
 
 RECENT = 5
 
@@ -20,7 +22,10 @@ RECENT = 5
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     user = signed_in_user(request)
-    context: dict[str, object] = {"roles": [Role(role).label for role in sorted(user.role_set())]}
+    context: dict[str, object] = {
+        "roles": [Role(role).label for role in sorted(user.role_set())],
+        "open_pages": pages_for_user(actor).filter(status=Page.Status.OPEN)[:20],
+    }
     if user.works_on_cases:
         cases = cases_for_user(actor)
         context["open_case_count"] = cases.filter(status=Case.Status.OPEN).count()
