@@ -6,18 +6,10 @@ Each module exposes ``register(subparsers)``, which adds its parser and sets
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
-COMMAND_MODULES = ("hanoinet.node.commands.convention", "hanoinet.node.commands.register")
+from hanoinet.node.commands import convention, register
 
 
 def registered_command_modules() -> list[ModuleType]:
-    modules = []
-    for name in COMMAND_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+    return [convention, register]
