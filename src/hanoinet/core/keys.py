@@ -49,6 +49,15 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+def b64url_decode(text: str) -> bytes:
+    """The inverse of :func:`b64url`.
+
+    >>> b64url_decode("__4")
+    b'\\xff\\xfe'
+    """
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def jwk_thumbprint(jwk: dict[str, str]) -> str:
     """RFC 7638 thumbprint of an OKP public key (members crv, kty, x).
 

@@ -9,6 +9,7 @@ to start on unsafe combinations.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from hanoinet.node import config
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "hanoinet.node.cases",
     "hanoinet.node.register",
     "hanoinet.node.oncall",
+    "hanoinet.node.federation",
     "hanoinet.node.web",
 ]
 
@@ -206,7 +208,7 @@ HANOINET_PAGING_CHANNELS = config.env_list(
     ["in_app", "email", "webhook"] if HANOINET_PAGING_WEBHOOK_URL else ["in_app", "email"],
 )
 
-HANOINET_WORKER_IDLE_SECONDS = config.env_int("HANOINET_WORKER_IDLE_SECONDS", 5, minimum=1)
+HANOINET_WORKER_IDLE_SECONDS = config.env_int("HANOINET_WORKER_IDLE_SECONDS", 1, minimum=1)
 
 EMAIL_BACKEND = config.env_str(
     "HANOINET_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
@@ -226,3 +228,21 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Federation (docs/protocol.md). Limits protect the inbox; the maximum age dead-letters
+# a message that could not be delivered, and administrators are told.
+HANOINET_FEDERATION_MAX_BYTES = config.env_int(
+    "HANOINET_FEDERATION_MAX_BYTES", 2 * 1024 * 1024, minimum=4096
+)
+HANOINET_FEDERATION_MAX_BATCH = config.env_int("HANOINET_FEDERATION_MAX_BATCH", 200, minimum=1)
+HANOINET_FEDERATION_MAX_SKEW = timedelta(
+    seconds=config.env_int("HANOINET_FEDERATION_MAX_SKEW_SECONDS", 300, minimum=1)
+)
+HANOINET_FEDERATION_MAX_AGE = timedelta(
+    hours=config.env_int("HANOINET_FEDERATION_MAX_AGE_HOURS", 72, minimum=1)
+)
+HANOINET_FEDERATION_BATCH = config.env_int("HANOINET_FEDERATION_BATCH", 100, minimum=1)
+HANOINET_FEDERATION_TIMEOUT_SECONDS = config.env_int(
+    "HANOINET_FEDERATION_TIMEOUT_SECONDS", 10, minimum=1
+)
+HANOINET_FEDERATION_PING_SECONDS = config.env_int("HANOINET_FEDERATION_PING_SECONDS", 60, minimum=5)

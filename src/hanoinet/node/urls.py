@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("hanoinet.node.audit.urls")),
     path("register/", include("hanoinet.node.register.urls")),
     path("oncall/", include("hanoinet.node.oncall.urls")),
+    path("federation/", include("hanoinet.node.federation.urls")),
     path(
         ".well-known/hanoinet/register",
         register_views.well_known_register_view,

@@ -213,6 +213,7 @@ def test_a_signed_message_in_non_canonical_form_is_refused() -> None:
         "kid": KHM.encryption_key_id(),
         "cty": "hanoinet-msg+jws",
         "ver": "hanoinet/1",
+        "thr": sent.header.thread,
     }
     token = jwe.encrypt_compact(
         protected, resigned.encode(), encryption(KHM).jose, registry=REGISTRIES["hanoinet/1"]

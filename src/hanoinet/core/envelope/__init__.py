@@ -25,6 +25,7 @@ from hanoinet.core.envelope.seal import (
     VerifyKey,
     message_digest,
     open_envelope,
+    outer_thread,
     seal,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "negotiate",
     "new_message",
     "open_envelope",
+    "outer_thread",
     "receipt_key_id",
     "seal",
     "sign_receipt",

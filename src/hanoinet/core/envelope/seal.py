@@ -48,7 +48,12 @@ def _registry(suite: Suite) -> jwe.JWERegistry:
     # "ver" is our one private header parameter: the protocol version, authenticated as
     # part of the JWE's additional data so that no one can downgrade it in transit.
     return jwe.JWERegistry(
-        header_registry={"ver": HeaderParameter("hanoinet protocol version", "str", required=True)},
+        header_registry={
+            "ver": HeaderParameter("hanoinet protocol version", "str", required=True),
+            # The thread in clear (a random id, no content): a batch receiver defers later
+            # messages of a thread whose earlier message it refused, so order holds.
+            "thr": HeaderParameter("hanoinet thread id", "str", required=True),
+        },
         algorithms=[suite.key_agreement, suite.encryption],
     )
 
@@ -123,6 +128,7 @@ def seal(message: Message, signer: SigningKey, recipient: EncryptionKey) -> str:
         "kid": recipient.kid,
         "cty": MESSAGE_TYP,
         "ver": version,
+        "thr": message.header.thread,
     }
     return jwe.encrypt_compact(
         protected, sign_message(message, signer), recipient.jose, registry=REGISTRIES[version]
@@ -199,9 +205,25 @@ def open_envelope(
         ) from None
     if plaintext is None:
         raise EnvelopeError(Rejection.MALFORMED, "empty envelope")
-    return _verify_inner(
+    opened = _verify_inner(
         plaintext, suite, version, state=state, sender_key=sender_key, now=now, max_skew=max_skew
     )
+    if outer.get("thr") != opened.message.header.thread:
+        raise EnvelopeError(
+            Rejection.MALFORMED, "the envelope's thread differs from the signed one"
+        )
+    return opened
+
+
+def outer_thread(token: str | bytes) -> str | None:
+    """The thread an envelope claims in its protected header, without opening it (or None)."""
+    try:
+        text = token.decode("ascii") if isinstance(token, bytes) else token
+        head = text.split(".", 1)[0]
+        thread = _b64_json(head, "JWE protected header").get("thr")
+    except (UnicodeError, EnvelopeError):
+        return None
+    return thread if isinstance(thread, str) else None
 
 
 def _verify_inner(

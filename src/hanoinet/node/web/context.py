@@ -30,6 +30,12 @@ NAVIGATION = (
     NavItem(_("Dashboard"), "web:dashboard", None),
     NavItem(_("Cases"), "cases:list", frozenset(CASE_ROLES)),
     NavItem(_("On call"), "oncall:home", None),
+    NavItem(
+        _("Messages"),
+        "federation:threads",
+        frozenset({Role.POINT_OF_CONTACT, Role.CENTRAL_AUTHORITY}),
+    ),
+    NavItem(_("Delivery status"), "federation:status", frozenset({Role.NODE_ADMIN})),
     NavItem(_("Register"), "register:list", None),
     NavItem(_("Audit trail"), "audit:list", frozenset({Role.AUDITOR})),
     NavItem(_("API tokens"), "accounts:tokens", None),

@@ -1,0 +1,299 @@
+"""Delivering the outbox: claim due messages, seal, post in batches, record receipts.
+
+Safe with several workers on PostgreSQL and SQLite: a message is claimed by a
+conditional UPDATE with a lease, and a worker keeps a thread's messages only when it
+holds every earlier pending message of that thread, so order within a thread holds.
+A worker killed mid-batch loses nothing: its lease lapses and the messages go again;
+the receiver answers a duplicate with the receipt it already gave (no second effect).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from hanoinet.core.envelope import (
+    PROTOCOL_VERSION,
+    SUPPORTED_VERSIONS,
+    EnvelopeError,
+    Header,
+    Message,
+    Rejection,
+    negotiate,
+    receipt_key_id,
+    seal,
+    verify_receipt,
+)
+from hanoinet.node.audit.actor import system_actor
+from hanoinet.node.audit.models import AuditEvent
+from hanoinet.node.audit.record import record
+from hanoinet.node.federation.backoff import peer_backoff, retry_delay
+from hanoinet.node.federation.keyring import (
+    Peer,
+    PeerUnavailableError,
+    own_signer,
+    peer,
+    receipt_verify_key,
+)
+from hanoinet.node.federation.models import OutboxMessage, PeerStatus
+from hanoinet.node.federation.transport import BATCH_CONTENT_TYPE, TransportError, post
+
+logger = logging.getLogger("hanoinet.federation")
+
+LEASE = timedelta(seconds=60)
+PENDING = OutboxMessage.Status.PENDING
+# Refusals that no retry can cure: the message goes to the dead letters at once.
+FINAL_REJECTIONS = frozenset({"expired", "replayed", "too_large"})
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(status=PENDING) & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+
+
+def claim(now: datetime, limit: int) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due messages, keeping each thread's order."""
+    resting = list(PeerStatus.objects.filter(backoff_until__gt=now).values_list("state", flat=True))
+    candidates = list(
+        OutboxMessage.objects.filter(_claimable(now), next_attempt_at__lte=now)
+        .exclude(recipient_state__in=resting)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not candidates:
+        return []
+    token = f"{worker_name()}:{uuid.uuid4().hex[:8]}"
+    OutboxMessage.objects.filter(_claimable(now), id__in=candidates).update(
+        claimed_by=token, claimed_until=now + LEASE
+    )
+    mine = list(OutboxMessage.objects.filter(claimed_by=token, status=PENDING).order_by("id"))
+    return _keep_thread_prefixes(mine)
+
+
+def _keep_thread_prefixes(mine: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Release any message whose thread has an earlier pending message this worker lacks."""
+    if not mine:
+        return []
+    by_id = {row.id: row for row in mine}
+    threads = {(row.recipient_state, row.thread_id) for row in mine}
+    pending: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, state, thread in (
+        OutboxMessage.objects.filter(status=PENDING, thread_id__in={t for _, t in threads})
+        .order_by("id")
+        .values_list("id", "recipient_state", "thread_id")
+    ):
+        if (state, thread) in threads:
+            pending[(state, thread)].append(pk)
+    keep: set[int] = set()
+    for ids in pending.values():
+        for pk in ids:
+            if pk not in by_id:
+                break
+            keep.add(pk)
+    released = [pk for pk in by_id if pk not in keep]
+    if released:
+        OutboxMessage.objects.filter(id__in=released, claimed_by=mine[0].claimed_by).update(
+            claimed_by="", claimed_until=None
+        )
+    return [row for row in mine if row.id in keep]
+
+
+def message_for(row: OutboxMessage, version: str) -> Message:
+    header = Header(
+        id=row.message_id,
+        sender=settings.HANOINET_STATE,
+        sender_kid=row.sender_kid,
+        recipient=row.recipient_state,
+        type=row.message_type,
+        thread=row.thread_id,
+        in_reply_to=row.in_reply_to or None,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        version=version,
+    )
+    return Message(header, row.body)
+
+
+def deliver_due(now: datetime | None = None, *, limit: int | None = None) -> int:
+    """One round: dead-letter expired messages, then deliver what is due. Returns the count."""
+    now = now or timezone.now()
+    handled = dead_letter_expired(now)
+    rows = claim(now, limit or settings.HANOINET_FEDERATION_BATCH)
+    by_peer: dict[str, list[OutboxMessage]] = defaultdict(list)
+    for row in rows:
+        by_peer[row.recipient_state].append(row)
+    for state, batch in by_peer.items():
+        handled += _deliver_to(state, batch, now)
+    return handled
+
+
+def _deliver_to(state: str, batch: list[OutboxMessage], now: datetime) -> int:
+    try:
+        target = peer(state, now)
+    except PeerUnavailableError as exc:
+        _retry(batch, now, str(exc))
+        return 0
+    version = negotiate(SUPPORTED_VERSIONS, target.protocols or (PROTOCOL_VERSION,))
+    if version is None:
+        _retry(batch, now, f"{state} speaks none of {', '.join(SUPPORTED_VERSIONS)}")
+        return 0
+    signer = own_signer()
+    envelopes = []
+    for row in batch:
+        if row.sender_kid != signer.kid:
+            row.sender_kid = signer.kid  # our key rotated since it was queued
+            OutboxMessage.objects.filter(pk=row.pk).update(sender_kid=signer.kid)
+        envelopes.append(seal(message_for(row, version), signer, target.encryption))
+    body = json.dumps({"envelopes": envelopes}).encode()
+    try:
+        answer = post(target.inbox_url, body, BATCH_CONTENT_TYPE)
+        results = answer.json() if answer.status == 200 else None
+        if not isinstance(results, dict) or not isinstance(results.get("results"), list):
+            raise TransportError(f"{state}: HTTP {answer.status} {answer.body[:200]!r}")
+        outcomes = results["results"]
+        if len(outcomes) != len(batch):
+            raise TransportError(f"{state}: {len(outcomes)} results for {len(batch)} envelopes")
+    except (TransportError, ValueError) as exc:
+        _peer_failed(state, now, str(exc))
+        _retry(batch, now, str(exc))
+        return 0
+    _peer_ok(state, now)
+    return _record_outcomes(target, batch, outcomes, version, now)
+
+
+def _record_outcomes(
+    target: Peer, batch: list[OutboxMessage], outcomes: list[object], version: str, now: datetime
+) -> int:
+    from hanoinet.core.envelope import message_digest
+
+    delivered = 0
+    actor = system_actor("federation delivery")
+    with transaction.atomic():
+        for row, outcome in zip(batch, outcomes, strict=True):
+            result = outcome if isinstance(outcome, dict) else {}
+            receipt = result.get("receipt")
+            if isinstance(receipt, str):
+                digest = message_digest(message_for(row, version))
+                try:
+                    key = receipt_verify_key(target, receipt_key_id(receipt))
+                    if key is None:
+                        raise EnvelopeError(
+                            Rejection.UNKNOWN_SENDER, "receipt signed by a key not in the register"
+                        )
+                    checked = verify_receipt(receipt, key, message_id=row.message_id, digest=digest)
+                except EnvelopeError as exc:
+                    _retry([row], now, f"bad receipt: {exc.detail}")
+                    continue
+                OutboxMessage.objects.filter(pk=row.pk).update(
+                    status=OutboxMessage.Status.DELIVERED,
+                    delivered_at=now,
+                    receipt=receipt,
+                    digest=digest,
+                    attempts=F("attempts") + 1,
+                    claimed_by="",
+                    claimed_until=None,
+                    last_error="",
+                )
+                record(
+                    actor,
+                    "federation.delivered",
+                    object_type="federation.outboxmessage",
+                    object_id=row.message_id,
+                    extra={
+                        "to": row.recipient_state,
+                        "received_at": checked.payload["received_at"],
+                    },
+                )
+                delivered += 1
+                continue
+            problem = result.get("problem") if isinstance(result.get("problem"), dict) else {}
+            code = str(problem.get("code", "")) if isinstance(problem, dict) else ""
+            detail = (
+                str(problem.get("detail", result.get("deferred", "no answer")))
+                if isinstance(problem, dict)
+                else ""
+            )
+            if code in FINAL_REJECTIONS:
+                _dead([row], now, f"{code}: {detail}")
+            else:
+                _retry([row], now, f"{code or 'deferred'}: {detail}", penalise=bool(code))
+    return delivered
+
+
+def _retry(rows: list[OutboxMessage], now: datetime, error: str, *, penalise: bool = True) -> None:
+    for row in rows:
+        attempts = row.attempts + 1 if penalise else row.attempts
+        OutboxMessage.objects.filter(pk=row.pk, status=PENDING).update(
+            attempts=attempts,
+            next_attempt_at=now + (retry_delay(attempts) if penalise else timedelta(0)),
+            last_error=error[:500],
+            claimed_by="",
+            claimed_until=None,
+        )
+
+
+def _peer_failed(state: str, now: datetime, error: str) -> None:
+    status, _ = PeerStatus.objects.get_or_create(state=state)
+    status.consecutive_failures += 1
+    status.last_failure_at = now
+    status.backoff_until = now + peer_backoff(status.consecutive_failures)
+    status.last_error = error[:500]
+    status.save()
+    logger.warning(
+        "delivery to %s failed (%s); resting until %s", state, error, status.backoff_until
+    )
+
+
+def _peer_ok(state: str, now: datetime) -> None:
+    updated = PeerStatus.objects.filter(state=state).update(
+        consecutive_failures=0, backoff_until=None, last_success_at=now, last_error=""
+    )
+    if not updated:
+        PeerStatus.objects.get_or_create(state=state, defaults={"last_success_at": now})
+
+
+def _dead(rows: list[OutboxMessage], now: datetime, error: str) -> None:
+    from hanoinet.node.federation.alerts import alert_dead_letters
+
+    ids = [row.pk for row in rows]
+    OutboxMessage.objects.filter(pk__in=ids, status=PENDING).update(
+        status=OutboxMessage.Status.DEAD,
+        dead_at=now,
+        last_error=error[:500],
+        claimed_by="",
+        claimed_until=None,
+    )
+    actor = system_actor("federation delivery")
+    for row in rows:
+        record(
+            actor,
+            "federation.dead_letter",
+            outcome=AuditEvent.Outcome.FAILED,
+            reason=error[:500],
+            object_type="federation.outboxmessage",
+            object_id=row.message_id,
+            extra={"to": row.recipient_state, "type": row.message_type},
+        )
+    transaction.on_commit(lambda: alert_dead_letters(rows, error))
+
+
+def dead_letter_expired(now: datetime) -> int:
+    """Messages older than their maximum age stop being retried; administrators are told."""
+    rows = list(OutboxMessage.objects.filter(_claimable(now), expires_at__lte=now)[:500])
+    if rows:
+        with transaction.atomic():
+            _dead(rows, now, "expired before delivery: the maximum age was reached")
+    return len(rows)

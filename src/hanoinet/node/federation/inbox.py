@@ -1,0 +1,125 @@
+"""Receiving envelopes: open, refuse with a stable code, or store once and sign a receipt."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hanoinet.core.envelope import EnvelopeError, Opened, Rejection, open_envelope, sign_receipt
+from hanoinet.node.audit.actor import Actor
+from hanoinet.node.audit.models import AuditEvent
+from hanoinet.node.audit.record import record
+from hanoinet.node.federation.handlers import dispatch
+from hanoinet.node.federation.keyring import own_decryption_keys, own_signer, peer_verify_key
+from hanoinet.node.federation.models import InboxMessage
+
+logger = logging.getLogger("hanoinet.federation")
+
+PING_TYPE = "federation.ping"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    message_id: str
+    digest: str
+    receipt: str
+    duplicate: bool
+
+
+def receive(token: str | bytes, actor: Actor) -> Accepted:
+    """Open and store one envelope; raise ``EnvelopeError`` (audited) to refuse it."""
+    now = timezone.now()
+    try:
+        opened = open_envelope(
+            token,
+            state=settings.HANOINET_STATE,
+            keys=own_decryption_keys(),
+            sender_key=peer_verify_key,
+            now=now,
+            max_bytes=settings.HANOINET_FEDERATION_MAX_BYTES,
+            max_skew=settings.HANOINET_FEDERATION_MAX_SKEW,
+        )
+        return _store(opened, actor)
+    except EnvelopeError as exc:
+        record(
+            actor,
+            "federation.rejected",
+            outcome=AuditEvent.Outcome.DENIED,
+            reason=exc.detail[:500],
+            object_type="federation.envelope",
+            extra={"code": str(exc.code)},
+        )
+        raise
+
+
+def _receipt(opened: Opened) -> str:
+    header = opened.message.header
+    return sign_receipt(
+        message_id=header.id,
+        digest=opened.digest,
+        received_at=timezone.now(),
+        receiver=settings.HANOINET_STATE,
+        sender=header.sender,
+        signer=own_signer(),
+    ).token
+
+
+def _store(opened: Opened, actor: Actor) -> Accepted:
+    header = opened.message.header
+    if header.type == PING_TYPE:
+        # A ping proves reachability and keys; it changes nothing, so nothing is stored.
+        return Accepted(header.id, opened.digest, _receipt(opened), duplicate=False)
+    existing = _previous(opened)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            stored = InboxMessage.objects.create(
+                message_id=header.id,
+                sender_state=header.sender,
+                sender_kid=header.sender_kid,
+                message_type=header.type,
+                thread_id=header.thread,
+                in_reply_to=header.in_reply_to or "",
+                body=dict(opened.message.body),
+                created_at=header.created_at,
+                expires_at=header.expires_at,
+                digest=opened.digest,
+                receipt=_receipt(opened),
+                signed=opened.signed.decode("ascii"),
+            )
+            dispatch(stored)
+            record(
+                actor,
+                "federation.received",
+                stored,
+                object_id=header.id,
+                extra={"from": header.sender, "type": header.type, "thread": header.thread},
+            )
+    except IntegrityError:
+        # The same message arrived twice at once and the other copy won: answer as a duplicate.
+        existing = _previous(opened)
+        if existing is None:
+            raise
+        return existing
+    return Accepted(header.id, opened.digest, stored.receipt, duplicate=False)
+
+
+def _previous(opened: Opened) -> Accepted | None:
+    header = opened.message.header
+    row = (
+        InboxMessage.objects.filter(message_id=header.id)
+        .only("digest", "receipt", "sender_state")
+        .first()
+    )
+    if row is None:
+        return None
+    if row.digest != opened.digest or row.sender_state != header.sender:
+        raise EnvelopeError(
+            Rejection.REPLAYED, f"message id {header.id} was already received with other content"
+        )
+    return Accepted(header.id, row.digest, row.receipt, duplicate=True)

@@ -1,0 +1,131 @@
+"""This node's keys and its peers' keys, in the form the envelope code needs.
+
+Private keys are read from the keys folder once per process. Retired encryption keys
+(``retired-enc-<kid>.pem``, kept after a node key rotation) still decrypt envelopes
+sealed before the peers learned the new key. Peers' keys come from the register in
+force; a key verifies only what was signed inside its validity window, so an old key
+still verifies messages signed before its end date.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from django.conf import settings
+from django.db.models import Q
+
+from hanoinet.core.envelope import DecryptionKey, EncryptionKey, SigningKey, VerifyKey
+from hanoinet.core.keys import b64url_decode, jwk_thumbprint, load_node_keys
+from hanoinet.node.register.models import RegisterKey, RegisterState
+
+RETIRED_ENCRYPTION_PREFIX = "retired-enc-"
+
+
+@functools.cache
+def _own(folder: Path) -> tuple[SigningKey, dict[str, DecryptionKey]]:
+    keys = load_node_keys(folder)
+    signer = SigningKey(keys.signing_key_id(), keys.signing)
+    decryption = {
+        keys.encryption_key_id(): DecryptionKey(keys.encryption_key_id(), keys.encryption)
+    }
+    for path in sorted(folder.glob(f"{RETIRED_ENCRYPTION_PREFIX}*.pem")):
+        key = load_pem_private_key(path.read_bytes(), password=None)
+        if isinstance(key, X25519PrivateKey):
+            jwk = keys_jwk(key.public_key())
+            decryption.setdefault(jwk["kid"], DecryptionKey(jwk["kid"], key))
+    return signer, decryption
+
+
+def keys_jwk(public: X25519PublicKey) -> dict[str, str]:
+    from cryptography.hazmat.primitives import serialization
+
+    from hanoinet.core.keys import b64url
+
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    jwk = {"kty": "OKP", "crv": "X25519", "x": b64url(raw)}
+    return {**jwk, "kid": jwk_thumbprint(jwk)}
+
+
+def own_signer() -> SigningKey:
+    return _own(Path(settings.HANOINET_KEYS_DIR))[0]
+
+
+def own_decryption_keys() -> dict[str, DecryptionKey]:
+    return _own(Path(settings.HANOINET_KEYS_DIR))[1]
+
+
+def forget_own_keys() -> None:
+    """After a key rotation, or in tests that switch data folders."""
+    _own.cache_clear()
+
+
+@functools.lru_cache(maxsize=1024)
+def _verify_key(kid: str, x: str) -> VerifyKey:
+    return VerifyKey(kid, Ed25519PublicKey.from_public_bytes(b64url_decode(x)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _encryption_key(kid: str, x: str) -> EncryptionKey:
+    return EncryptionKey(kid, X25519PublicKey.from_public_bytes(b64url_decode(x)))
+
+
+def _valid_at(moment: datetime) -> Q:
+    return Q(valid_from__lte=moment) & (Q(valid_until__isnull=True) | Q(valid_until__gt=moment))
+
+
+def peer_verify_key(state: str, kid: str, signed_at: datetime) -> VerifyKey | None:
+    """The sender's signing key with this id, if the register says it was valid then."""
+    row = (
+        RegisterKey.objects.filter(state__code=state, kid=kid, use=RegisterKey.Use.SIGNING)
+        .filter(_valid_at(signed_at))
+        .only("kid", "x")
+        .first()
+    )
+    return _verify_key(row.kid, row.x) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    state: str
+    endpoint: str
+    protocols: tuple[str, ...]
+    encryption: EncryptionKey
+    verify_keys: dict[str, RegisterKey]
+
+    @property
+    def inbox_url(self) -> str:
+        return self.endpoint.rstrip("/") + "/federation/v1/inbox"
+
+
+class PeerUnavailableError(Exception):
+    """The register gives no way to reach this State's node (yet)."""
+
+
+def peer(state: str, now: datetime) -> Peer:
+    entry = RegisterState.objects.filter(code=state).first()
+    if entry is None:
+        raise PeerUnavailableError(f"{state} is not in the register in force")
+    if not entry.endpoint:
+        raise PeerUnavailableError(f"{state} has no node endpoint in the register")
+    keys = list(entry.keys.filter(_valid_at(now)).order_by("-valid_from"))
+    encryption = next((key for key in keys if key.use == RegisterKey.Use.ENCRYPTION), None)
+    if encryption is None:
+        raise PeerUnavailableError(f"{state} has no valid encryption key in the register")
+    return Peer(
+        state=state,
+        endpoint=entry.endpoint,
+        protocols=tuple(entry.protocols or ()),
+        encryption=_encryption_key(encryption.kid, encryption.x),
+        verify_keys={key.kid: key for key in keys if key.use == RegisterKey.Use.SIGNING},
+    )
+
+
+def receipt_verify_key(peer_entry: Peer, kid: str) -> VerifyKey | None:
+    key = peer_entry.verify_keys.get(kid)
+    return _verify_key(key.kid, key.x) if key else None
