@@ -131,7 +131,7 @@ def test_a_lapsed_lease_is_claimed_again(khm: Peer) -> None:
     queue(1)
     claim(timezone.now(), 10)  # a worker claims, then dies (SIGKILL) before delivering
     assert claim(timezone.now(), 10) == []
-    assert len(claim(later(61), 10)) == 1
+    assert len(claim(later(31), 10)) == 1
 
 
 @pytest.mark.django_db(transaction=True)

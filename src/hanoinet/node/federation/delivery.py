@@ -50,7 +50,6 @@ from hanoinet.node.federation.transport import BATCH_CONTENT_TYPE, TransportErro
 
 logger = logging.getLogger("hanoinet.federation")
 
-LEASE = timedelta(seconds=60)
 PENDING = OutboxMessage.Status.PENDING
 # Refusals that no retry can cure: the message goes to the dead letters at once.
 FINAL_REJECTIONS = frozenset({"expired", "replayed", "too_large"})
@@ -76,8 +75,11 @@ def claim(now: datetime, limit: int) -> list[OutboxMessage]:
     if not candidates:
         return []
     token = f"{worker_name()}:{uuid.uuid4().hex[:8]}"
+    # The lease outlives a batch (at most two HTTP timeouts); a worker killed mid-batch
+    # leaves its messages claimed until the lease lapses, then they go again.
+    lease = timedelta(seconds=settings.HANOINET_FEDERATION_LEASE_SECONDS)
     OutboxMessage.objects.filter(_claimable(now), id__in=candidates).update(
-        claimed_by=token, claimed_until=now + LEASE
+        claimed_by=token, claimed_until=now + lease
     )
     mine = list(OutboxMessage.objects.filter(claimed_by=token, status=PENDING).order_by("id"))
     return _keep_thread_prefixes(mine)
