@@ -89,7 +89,7 @@ def do_mark_retrieved(actor: Actor, message: InboxMessage, *, now: datetime | No
     """
     if not may_read_messages(actor.user) or message.message_type.startswith("delivery."):
         return False
-    now = (now or timezone.now()).replace(microsecond=0)
+    now = now or timezone.now()
     first = InboxMessage.objects.filter(pk=message.pk, retrieved_at__isnull=True).update(
         retrieved_at=now, retrieved_by=actor.user
     )

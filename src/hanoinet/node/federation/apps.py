@@ -11,4 +11,18 @@ class FederationConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the delivery and ping jobs and the built-in message handlers.
+        from django.db.models.signals import post_delete, post_save
+
         from hanoinet.node.federation import handlers, jobs  # noqa: F401
+        from hanoinet.node.federation.keyring import forget_peer_keys
+        from hanoinet.node.register.models import RegisterKey
+
+        # A change to the register's keys in this process takes effect at once; other
+        # processes pick it up within keyring.KEY_TABLE_SECONDS.
+        def keys_changed(**kwargs: object) -> None:
+            forget_peer_keys()
+
+        post_save.connect(keys_changed, sender=RegisterKey, dispatch_uid="federation-keys-saved")
+        post_delete.connect(
+            keys_changed, sender=RegisterKey, dispatch_uid="federation-keys-deleted"
+        )

@@ -9,7 +9,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hanoinet.core.envelope import EnvelopeError, Opened, Rejection, open_envelope, sign_receipt
+from hanoinet.core.envelope import (
+    EnvelopeError,
+    Opened,
+    Rejection,
+    open_envelope,
+    outer_thread,
+    sign_receipt,
+)
 from hanoinet.node.audit.actor import Actor
 from hanoinet.node.audit.models import AuditEvent
 from hanoinet.node.audit.record import record
@@ -28,6 +35,27 @@ class Accepted:
     digest: str
     receipt: str
     duplicate: bool
+
+
+def receive_batch(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeError | None]:
+    """Receive several envelopes in one database transaction (one commit for the batch;
+    each message in its own savepoint). ``None``: deferred, because an earlier message of
+    the same thread was refused in this batch and taking this one would reorder them."""
+    results: list[Accepted | EnvelopeError | None] = []
+    refused_threads: set[str] = set()
+    with transaction.atomic():
+        for token in tokens:
+            thread = outer_thread(token)
+            if thread is not None and thread in refused_threads:
+                results.append(None)
+                continue
+            try:
+                results.append(receive(token, actor))
+            except EnvelopeError as exc:
+                results.append(exc)
+                if thread is not None:
+                    refused_threads.add(thread)
+    return results
 
 
 def receive(token: str | bytes, actor: Actor) -> Accepted:
@@ -73,10 +101,9 @@ def _store(opened: Opened, actor: Actor) -> Accepted:
     if header.type == PING_TYPE:
         # A ping proves reachability and keys; it changes nothing, so nothing is stored.
         return Accepted(header.id, opened.digest, _receipt(opened), duplicate=False)
-    existing = _previous(opened)
-    if existing is not None:
-        return existing
     try:
+        # Insert first: new messages are the common case, and the unique message id makes
+        # a duplicate (or two copies arriving at once) fail here, inside a savepoint.
         with transaction.atomic():
             stored = InboxMessage.objects.create(
                 message_id=header.id,
@@ -101,7 +128,6 @@ def _store(opened: Opened, actor: Actor) -> Accepted:
                 extra={"from": header.sender, "type": header.type, "thread": header.thread},
             )
     except IntegrityError:
-        # The same message arrived twice at once and the other copy won: answer as a duplicate.
         existing = _previous(opened)
         if existing is None:
             raise

@@ -10,6 +10,7 @@ still verifies messages signed before its end date.
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -79,15 +80,39 @@ def _valid_at(moment: datetime) -> Q:
     return Q(valid_from__lte=moment) & (Q(valid_until__isnull=True) | Q(valid_until__gt=moment))
 
 
+# Peers' signing keys, read from the register at most every KEY_TABLE_SECONDS per process:
+# the inbox checks every message against them, and one query per message would cost more
+# than the cryptography. A key removed from the register stops verifying within that time
+# (and at once in the process that imported the register: see ``forget_peer_keys``).
+KEY_TABLE_SECONDS = 10.0
+_key_table: dict[tuple[str, str], list[tuple[datetime, datetime | None, str]]] = {}
+_key_table_loaded_at = -1.0
+
+
+def forget_peer_keys() -> None:
+    global _key_table_loaded_at  # noqa: PLW0603 - a per-process cache
+    _key_table_loaded_at = -1.0
+
+
+def _signing_keys() -> dict[tuple[str, str], list[tuple[datetime, datetime | None, str]]]:
+    global _key_table, _key_table_loaded_at
+    if _key_table_loaded_at < 0 or time.monotonic() - _key_table_loaded_at > KEY_TABLE_SECONDS:
+        table: dict[tuple[str, str], list[tuple[datetime, datetime | None, str]]] = {}
+        rows = RegisterKey.objects.filter(use=RegisterKey.Use.SIGNING).values_list(
+            "state__code", "kid", "valid_from", "valid_until", "x"
+        )
+        for code, kid, valid_from, valid_until, x in rows:
+            table.setdefault((code, kid), []).append((valid_from, valid_until, x))
+        _key_table, _key_table_loaded_at = table, time.monotonic()
+    return _key_table
+
+
 def peer_verify_key(state: str, kid: str, signed_at: datetime) -> VerifyKey | None:
     """The sender's signing key with this id, if the register says it was valid then."""
-    row = (
-        RegisterKey.objects.filter(state__code=state, kid=kid, use=RegisterKey.Use.SIGNING)
-        .filter(_valid_at(signed_at))
-        .only("kid", "x")
-        .first()
-    )
-    return _verify_key(row.kid, row.x) if row else None
+    for valid_from, valid_until, x in _signing_keys().get((state, kid), ()):
+        if valid_from <= signed_at and (valid_until is None or signed_at < valid_until):
+            return _verify_key(kid, x)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hanoinet.core.envelope import EnvelopeError, Rejection, outer_thread
+from hanoinet.core.envelope import EnvelopeError, Rejection
 from hanoinet.core.jsonio import JsonError, loads_strict
 from hanoinet.node.audit.actor import Actor, actor_from_request, client_ip
 from hanoinet.node.audit.models import AuditEvent
@@ -21,7 +21,7 @@ from hanoinet.node.audit.record import record
 from hanoinet.node.federation import access, actions
 from hanoinet.node.federation.forms import NoteForm
 from hanoinet.node.federation.health import health
-from hanoinet.node.federation.inbox import receive
+from hanoinet.node.federation.inbox import receive, receive_batch
 from hanoinet.node.federation.models import InboxMessage, OutboxMessage
 from hanoinet.node.federation.transport import BATCH_CONTENT_TYPE
 
@@ -119,26 +119,17 @@ def _batch(body: bytes, actor: Actor) -> HttpResponse:
             413,
         )
     results: list[dict[str, object]] = []
-    refused_threads: set[str] = set()
-    for token in envelopes:
-        thread = outer_thread(token)
-        if thread is not None and thread in refused_threads:
-            # An earlier message of this thread was refused: taking this one would put it
-            # ahead of that one. The sender retries both, in order.
+    for outcome in receive_batch(envelopes, actor):
+        if outcome is None:
             results.append({"deferred": "an earlier message of this thread was refused"})
-            continue
-        try:
-            accepted = receive(token, actor)
-        except EnvelopeError as exc:
-            results.append({"problem": {"code": str(exc.code), "detail": exc.detail}})
-            if thread is not None:
-                refused_threads.add(thread)
+        elif isinstance(outcome, EnvelopeError):
+            results.append({"problem": {"code": str(outcome.code), "detail": outcome.detail}})
         else:
             results.append(
                 {
-                    "message_id": accepted.message_id,
-                    "digest": accepted.digest,
-                    "receipt": accepted.receipt,
+                    "message_id": outcome.message_id,
+                    "digest": outcome.digest,
+                    "receipt": outcome.receipt,
                 }
             )
     return JsonResponse({"results": results})
