@@ -22,7 +22,10 @@ class FederationConfig(AppConfig):
         def keys_changed(**kwargs: object) -> None:
             forget_peer_keys()
 
-        post_save.connect(keys_changed, sender=RegisterKey, dispatch_uid="federation-keys-saved")
+        # weak=False: the receiver is a local function, kept alive only by the signal.
+        post_save.connect(
+            keys_changed, sender=RegisterKey, weak=False, dispatch_uid="federation-keys-saved"
+        )
         post_delete.connect(
-            keys_changed, sender=RegisterKey, dispatch_uid="federation-keys-deleted"
+            keys_changed, sender=RegisterKey, weak=False, dispatch_uid="federation-keys-deleted"
         )
