@@ -26,3 +26,6 @@ LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Delivery lanes are threads with their own connections: they would not see the data of
+# a test's transaction. Multi-lane delivery runs in the multi-node flow tests.
+HANOINET_FEDERATION_DELIVERY_THREADS = 1

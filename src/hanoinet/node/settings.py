@@ -242,6 +242,11 @@ HANOINET_FEDERATION_MAX_AGE = timedelta(
     hours=config.env_int("HANOINET_FEDERATION_MAX_AGE_HOURS", 72, minimum=1)
 )
 HANOINET_FEDERATION_BATCH = config.env_int("HANOINET_FEDERATION_BATCH", 100, minimum=1)
+# Batches in flight at once per worker (threads: the wait for a peer overlaps the sealing
+# and recording of another batch).
+HANOINET_FEDERATION_DELIVERY_THREADS = config.env_int(
+    "HANOINET_FEDERATION_DELIVERY_THREADS", 2, minimum=1
+)
 HANOINET_FEDERATION_TIMEOUT_SECONDS = config.env_int(
     "HANOINET_FEDERATION_TIMEOUT_SECONDS", 10, minimum=1
 )

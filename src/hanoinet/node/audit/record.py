@@ -12,6 +12,37 @@ from hanoinet.node.audit.models import AuditEvent
 Outcome = AuditEvent.Outcome
 
 
+def event(
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str,
+    object_id: str,
+    outcome: str = Outcome.OK,
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved event, for :func:`record_many`."""
+    return AuditEvent(
+        actor=actor.user,
+        actor_label=actor.label,
+        action=action,
+        outcome=outcome,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        client_ip=actor.client_ip,
+        user_agent=actor.user_agent,
+        extra=extra or {},
+    )
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Append many events in one statement (batches of federation messages)."""
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
 def record(
     actor: Actor,
     action: str,

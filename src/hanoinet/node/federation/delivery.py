@@ -15,11 +15,13 @@ import os
 import socket
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hanoinet.core.envelope import (
@@ -29,6 +31,7 @@ from hanoinet.core.envelope import (
     Header,
     Message,
     Rejection,
+    message_digest,
     negotiate,
     receipt_key_id,
     seal,
@@ -36,7 +39,7 @@ from hanoinet.core.envelope import (
 )
 from hanoinet.node.audit.actor import system_actor
 from hanoinet.node.audit.models import AuditEvent
-from hanoinet.node.audit.record import record
+from hanoinet.node.audit.record import event, record, record_many
 from hanoinet.node.federation.backoff import peer_backoff, retry_delay
 from hanoinet.node.federation.keyring import (
     Peer,
@@ -133,13 +136,42 @@ def deliver_due(now: datetime | None = None, *, limit: int | None = None) -> int
     """One round: dead-letter expired messages, then deliver what is due. Returns the count."""
     now = now or timezone.now()
     handled = dead_letter_expired(now)
-    rows = claim(now, limit or settings.HANOINET_FEDERATION_BATCH)
-    by_peer: dict[str, list[OutboxMessage]] = defaultdict(list)
+    size = limit or settings.HANOINET_FEDERATION_BATCH
+    lanes = settings.HANOINET_FEDERATION_DELIVERY_THREADS
+    rows = claim(now, size * lanes)
+    chunks = _chunks(rows, size)
+    if lanes == 1 or len(chunks) == 1:
+        return handled + sum(_deliver_to(state, chunk, now) for state, chunk in chunks)
+    # Several batches in flight: while one waits for the peer, another is sealed or its
+    # receipts recorded. Each lane uses its own database connection, closed at the end.
+    with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="deliver") as pool:
+        done = pool.map(lambda job: _in_lane(_deliver_to, job[0], job[1], now), chunks)
+        return handled + sum(done)
+
+
+def _in_lane(func: Callable[[str, list[OutboxMessage], datetime], int], *args: object) -> int:
+    try:
+        return func(*args)  # type: ignore[arg-type]
+    finally:
+        connection.close()
+
+
+def _chunks(rows: list[OutboxMessage], size: int) -> list[tuple[str, list[OutboxMessage]]]:
+    """Batches per peer of about ``size`` messages; a thread's messages stay in one batch,
+    in order, so that no batch can overtake another within a thread."""
+    by_thread: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
     for row in rows:
-        by_peer[row.recipient_state].append(row)
-    for state, batch in by_peer.items():
-        handled += _deliver_to(state, batch, now)
-    return handled
+        by_thread[(row.recipient_state, row.thread_id)].append(row)
+    chunks: list[tuple[str, list[OutboxMessage]]] = []
+    open_chunk: dict[str, list[OutboxMessage]] = {}
+    for (state, _thread), messages in by_thread.items():
+        current = open_chunk.setdefault(state, [])
+        if current and len(current) + len(messages) > size:
+            chunks.append((state, current))
+            current = open_chunk[state] = []
+        current.extend(messages)
+    chunks.extend((state, chunk) for state, chunk in open_chunk.items() if chunk)
+    return chunks
 
 
 def _deliver_to(state: str, batch: list[OutboxMessage], now: datetime) -> int:
@@ -179,10 +211,11 @@ def _deliver_to(state: str, batch: list[OutboxMessage], now: datetime) -> int:
 def _record_outcomes(
     target: Peer, batch: list[OutboxMessage], outcomes: list[object], version: str, now: datetime
 ) -> int:
-    from hanoinet.core.envelope import message_digest
-
-    delivered = 0
+    """Store each receipt after checking it; retry or dead-letter what was not accepted."""
+    arrived = timezone.now()
     actor = system_actor("federation delivery")
+    done: list[OutboxMessage] = []
+    events: list[AuditEvent] = []
     with transaction.atomic():
         for row, outcome in zip(batch, outcomes, strict=True):
             result = outcome if isinstance(outcome, dict) else {}
@@ -199,40 +232,47 @@ def _record_outcomes(
                 except EnvelopeError as exc:
                     _retry([row], now, f"bad receipt: {exc.detail}")
                     continue
-                OutboxMessage.objects.filter(pk=row.pk).update(
-                    status=OutboxMessage.Status.DELIVERED,
-                    delivered_at=now,
-                    receipt=receipt,
-                    digest=digest,
-                    attempts=F("attempts") + 1,
-                    claimed_by="",
-                    claimed_until=None,
-                    last_error="",
+                row.status = OutboxMessage.Status.DELIVERED
+                row.delivered_at, row.receipt, row.digest = arrived, receipt, digest
+                row.attempts += 1
+                row.claimed_by, row.claimed_until, row.last_error = "", None, ""
+                done.append(row)
+                events.append(
+                    event(
+                        actor,
+                        "federation.delivered",
+                        object_type="federation.outboxmessage",
+                        object_id=row.message_id,
+                        extra={
+                            "to": row.recipient_state,
+                            "received_at": checked.payload["received_at"],
+                        },
+                    )
                 )
-                record(
-                    actor,
-                    "federation.delivered",
-                    object_type="federation.outboxmessage",
-                    object_id=row.message_id,
-                    extra={
-                        "to": row.recipient_state,
-                        "received_at": checked.payload["received_at"],
-                    },
-                )
-                delivered += 1
                 continue
-            problem = result.get("problem") if isinstance(result.get("problem"), dict) else {}
-            code = str(problem.get("code", "")) if isinstance(problem, dict) else ""
-            detail = (
-                str(problem.get("detail", result.get("deferred", "no answer")))
-                if isinstance(problem, dict)
-                else ""
-            )
+            problem = result.get("problem")
+            problem = problem if isinstance(problem, dict) else {}
+            code = str(problem.get("code", ""))
+            detail = str(problem.get("detail", result.get("deferred", "no answer")))
             if code in FINAL_REJECTIONS:
                 _dead([row], now, f"{code}: {detail}")
             else:
                 _retry([row], now, f"{code or 'deferred'}: {detail}", penalise=bool(code))
-    return delivered
+        OutboxMessage.objects.bulk_update(done, DELIVERED_FIELDS)
+        record_many(events)
+    return len(done)
+
+
+DELIVERED_FIELDS = [
+    "status",
+    "delivered_at",
+    "receipt",
+    "digest",
+    "attempts",
+    "claimed_by",
+    "claimed_until",
+    "last_error",
+]
 
 
 def _retry(rows: list[OutboxMessage], now: datetime, error: str, *, penalise: bool = True) -> None:

@@ -19,7 +19,7 @@ from hanoinet.core.envelope import (
 )
 from hanoinet.node.audit.actor import Actor
 from hanoinet.node.audit.models import AuditEvent
-from hanoinet.node.audit.record import record
+from hanoinet.node.audit.record import event, record_many
 from hanoinet.node.federation.handlers import dispatch
 from hanoinet.node.federation.keyring import own_decryption_keys, own_signer, peer_verify_key
 from hanoinet.node.federation.models import InboxMessage
@@ -43,6 +43,7 @@ def receive_batch(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeEr
     the same thread was refused in this batch and taking this one would reorder them."""
     results: list[Accepted | EnvelopeError | None] = []
     refused_threads: set[str] = set()
+    audit: list[AuditEvent] = []
     with transaction.atomic():
         for token in tokens:
             thread = outer_thread(token)
@@ -50,16 +51,22 @@ def receive_batch(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeEr
                 results.append(None)
                 continue
             try:
-                results.append(receive(token, actor))
+                results.append(receive(token, actor, audit=audit))
             except EnvelopeError as exc:
                 results.append(exc)
                 if thread is not None:
                     refused_threads.add(thread)
+        record_many(audit)  # the batch's audit events, in the same transaction
     return results
 
 
-def receive(token: str | bytes, actor: Actor) -> Accepted:
-    """Open and store one envelope; raise ``EnvelopeError`` (audited) to refuse it."""
+def receive(token: str | bytes, actor: Actor, *, audit: list[AuditEvent] | None = None) -> Accepted:
+    """Open and store one envelope; raise ``EnvelopeError`` (audited) to refuse it.
+
+    With ``audit``, the audit events are appended there for the caller to write in bulk
+    within its transaction; otherwise they are written at once.
+    """
+    events: list[AuditEvent] = [] if audit is None else audit
     now = timezone.now()
     try:
         opened = open_envelope(
@@ -71,17 +78,23 @@ def receive(token: str | bytes, actor: Actor) -> Accepted:
             max_bytes=settings.HANOINET_FEDERATION_MAX_BYTES,
             max_skew=settings.HANOINET_FEDERATION_MAX_SKEW,
         )
-        return _store(opened, actor)
+        return _store(opened, actor, events)
     except EnvelopeError as exc:
-        record(
-            actor,
-            "federation.rejected",
-            outcome=AuditEvent.Outcome.DENIED,
-            reason=exc.detail[:500],
-            object_type="federation.envelope",
-            extra={"code": str(exc.code)},
+        events.append(
+            event(
+                actor,
+                "federation.rejected",
+                outcome=AuditEvent.Outcome.DENIED,
+                reason=exc.detail[:500],
+                object_type="federation.envelope",
+                object_id="",
+                extra={"code": str(exc.code)},
+            )
         )
         raise
+    finally:
+        if audit is None:
+            record_many(events)
 
 
 def _receipt(opened: Opened) -> str:
@@ -96,7 +109,7 @@ def _receipt(opened: Opened) -> str:
     ).token
 
 
-def _store(opened: Opened, actor: Actor) -> Accepted:
+def _store(opened: Opened, actor: Actor, audit: list[AuditEvent]) -> Accepted:
     header = opened.message.header
     if header.type == PING_TYPE:
         # A ping proves reachability and keys; it changes nothing, so nothing is stored.
@@ -120,13 +133,15 @@ def _store(opened: Opened, actor: Actor) -> Accepted:
                 signed=opened.signed.decode("ascii"),
             )
             dispatch(stored)
-            record(
+        audit.append(
+            event(
                 actor,
                 "federation.received",
-                stored,
+                object_type="federation.inboxmessage",
                 object_id=header.id,
                 extra={"from": header.sender, "type": header.type, "thread": header.thread},
             )
+        )
     except IntegrityError:
         existing = _previous(opened)
         if existing is None:

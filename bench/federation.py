@@ -1,0 +1,194 @@
+"""Federation benchmark: two nodes on 127.0.0.1, N messages A->B with signed receipts.
+
+Prints delivered-with-receipt per second (batch delivery by the outbox worker through
+HTTP, inbox, database and signed receipt), p50/p99 of one message's round trip at a
+moderate rate, and — measured in the same run — the raw ceiling of
+sign+encrypt+decrypt+verify with the ``cryptography`` library alone.
+The last line is one JSON object: metric, value, baseline, ratio, target.
+
+    python bench/federation.py            # N=3000
+    python bench/federation.py --quick    # under 60 s
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.concatkdf import ConcatKDFHash
+from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TARGET_RATIO = 0.40
+TARGET_P99_MS = 50.0
+
+
+def raw_ceiling(seconds: float, payload: bytes) -> float:
+    """Messages per second for sign+encrypt+decrypt+verify with `cryptography` alone,
+    the same primitives as hanoinet/1 (Ed25519; X25519 ECDH-ES, Concat KDF, AES-KW, AES-GCM)."""
+    signer = Ed25519PrivateKey.generate()
+    verifier = signer.public_key()
+    recipient = X25519PrivateKey.generate()
+    recipient_public = recipient.public_key()
+
+    def kdf(shared: bytes) -> bytes:
+        return ConcatKDFHash(hashes.SHA256(), 32, otherinfo=b"ECDH-ES+A256KW").derive(shared)
+
+    count = 0
+    deadline = time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < deadline:
+        signature = signer.sign(payload)
+        ephemeral = X25519PrivateKey.generate()
+        kek = kdf(ephemeral.exchange(recipient_public))
+        cek = AESGCM.generate_key(bit_length=256)
+        wrapped = aes_key_wrap(kek, cek)
+        nonce = os.urandom(12)
+        sealed = AESGCM(cek).encrypt(nonce, payload + signature, b"header")
+        # receiver
+        kek2 = kdf(recipient.exchange(ephemeral.public_key()))
+        cek2 = aes_key_unwrap(kek2, wrapped)
+        opened = AESGCM(cek2).decrypt(nonce, sealed, b"header")
+        verifier.verify(opened[-64:], opened[:-64])
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+ENQUEUE = """
+import time
+from django.db import transaction
+from hanoinet.node.federation.outbox import enqueue
+with transaction.atomic():
+    for i in range({n}):
+        body = {{"n": i, "text": "x" * 200}}
+        enqueue(recipient_state="KHM", message_type="message.note", body=body)
+"""
+
+
+def throughput_run(n: int) -> float:
+    """Deliver ``n`` queued messages with the real outbox worker code, in this process."""
+    from hanoinet.node.federation.delivery import deliver_due
+    from hanoinet.node.federation.models import OutboxMessage
+
+    deliver_due(limit=10)  # warm up connections and caches
+    started = time.perf_counter()
+    while deliver_due():
+        pass
+    elapsed = time.perf_counter() - started
+    delivered = OutboxMessage.objects.filter(status="delivered").count()
+    assert delivered == n, f"only {delivered} of {n} delivered"
+    rate = (n - 10) / elapsed
+    print(
+        f"end to end: {n - 10} messages delivered with verified signed receipts in {elapsed:.2f} s"
+    )
+    print(f"  throughput: {rate:.0f} messages/s (2 delivery lanes, 2 receiver processes)")
+    return rate
+
+
+def latency_run(samples: int) -> tuple[float, float]:
+    """One message at a time at 20/s: seal, POST, inbox, database, receipt, verify."""
+    from django.utils import timezone
+
+    from hanoinet.core.envelope import (
+        message_digest,
+        new_message,
+        receipt_key_id,
+        seal,
+        verify_receipt,
+    )
+    from hanoinet.node.federation.keyring import own_signer, peer, receipt_verify_key
+    from hanoinet.node.federation.transport import ENVELOPE_CONTENT_TYPE, post
+
+    signer = own_signer()
+    target = peer("KHM", timezone.now())
+    times = []
+    for i in range(samples):
+        message = new_message(
+            sender="VNM",
+            sender_kid=signer.kid,
+            recipient="KHM",
+            type="message.note",
+            body={"n": i, "text": "x" * 200},
+            now=timezone.now(),
+        )
+        started = time.perf_counter()
+        token = seal(message, signer, target.encryption)
+        answer = post(target.inbox_url, token.encode(), ENVELOPE_CONTENT_TYPE).json()
+        assert isinstance(answer, dict)
+        receipt = str(answer["receipt"])
+        key = receipt_verify_key(target, receipt_key_id(receipt))
+        assert key is not None
+        verify_receipt(receipt, key, message_id=message.header.id, digest=message_digest(message))
+        times.append((time.perf_counter() - started) * 1000)
+        time.sleep(0.05)
+    times.sort()
+    p50 = statistics.median(times)
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(
+        f"one message at 20/s: p50 {p50:.1f} ms, p99 {p99:.1f} ms over {len(times)} messages "
+        f"(target p99 < {TARGET_P99_MS:.0f} ms)"
+    )
+    return p50, p99
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer messages: within 60 s")
+    parser.add_argument("-n", type=int, default=None, help="messages for the throughput run")
+    args = parser.parse_args()
+    n = args.n or (600 if args.quick else 3000)
+
+    from tests.flows.network import make_network
+
+    workdir = Path(tempfile.mkdtemp(prefix="hanoinet-bench-"))
+    print(f"setting up a secretariat and two nodes in {workdir} …", flush=True)
+    _secretariat, (vnm, khm) = make_network(workdir, ["VNM", "KHM"], lambda name: None)
+    khm.start_server(workers=2)
+    try:
+        vnm.python(ENQUEUE.format(n=n))
+        # This process becomes VNM's delivery worker (the real worker code, in-process).
+        os.environ.update(vnm.env)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "hanoinet.node.settings"
+        from hanoinet.node.bootstrap import setup_django
+
+        setup_django()
+        throughput = throughput_run(n)
+        p50, p99 = latency_run(100 if args.quick else 300)
+    finally:
+        khm.stop()
+
+    ceiling = raw_ceiling(3.0 if args.quick else 6.0, b"x" * 700)
+    print(f"raw ceiling (cryptography alone, one core): {ceiling:.0f} per second")
+    ratio = throughput / ceiling
+    print(f"ratio end-to-end / raw ceiling: {ratio:.2f} (target at least {TARGET_RATIO:.2f})")
+    print(
+        json.dumps(
+            {
+                "metric": "federation_delivered_with_receipt_per_s",
+                "value": round(throughput, 1),
+                "baseline": "raw sign+encrypt+decrypt+verify per s (cryptography)",
+                "baseline_value": round(ceiling, 1),
+                "ratio": round(ratio, 3),
+                "target": TARGET_RATIO,
+                "p50_ms": round(p50, 1),
+                "p99_ms": round(p99, 1),
+                "p99_target_ms": TARGET_P99_MS,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
