@@ -65,3 +65,18 @@ def test_missing_unreadable_and_wrong_keys_are_named(tmp_path: Path) -> None:
     (tmp_path / SIGNING_KEY_FILE).mkdir()  # unreadable as a file, even for root
     with pytest.raises(KeyFileError, match="cannot be read"):
         load_node_keys(tmp_path)
+
+
+def test_rotation_keeps_the_old_keys_retired_and_owner_only(tmp_path: Path) -> None:
+    from hanoinet.core.keys import load_node_keys, rotate_node_keys
+
+    write_node_keys(generate_node_keys(), tmp_path)
+    old, new = rotate_node_keys(tmp_path)
+    assert load_node_keys(tmp_path).signing_key_id() == new.signing_key_id()
+    assert new.signing_key_id() != old.signing_key_id()
+    retired = sorted(path.name for path in tmp_path.glob("retired-*.pem"))
+    assert retired == sorted(
+        [f"retired-sig-{old.signing_key_id()}.pem", f"retired-enc-{old.encryption_key_id()}.pem"]
+    )
+    for path in tmp_path.glob("*.pem"):
+        assert path.stat().st_mode & 0o077 == 0

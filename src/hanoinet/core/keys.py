@@ -150,3 +150,36 @@ def _load_private(path: Path) -> object:
         return serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
         raise KeyFileError(f"key file {path} is not a readable PEM private key") from None
+
+
+RETIRED_PREFIX = "retired-"
+
+
+def rotate_node_keys(folder: Path) -> tuple[NodeKeys, NodeKeys]:
+    """Replace the node's key pairs; keep the old private keys as ``retired-*`` files.
+
+    The retired encryption key keeps opening envelopes that peers sealed before they
+    imported the register listing the new key; the retired signing key is kept so that
+    the history stays explainable. Returns ``(old, new)``. Each file is written whole
+    (temporary file, then rename) with owner-only permissions.
+    """
+    old = load_node_keys(folder)
+    for prefix, key, kid in (
+        ("sig", old.signing, old.signing_key_id()),
+        ("enc", old.encryption, old.encryption_key_id()),
+    ):
+        path = folder / f"{RETIRED_PREFIX}{prefix}-{kid}.pem"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_pem(key))
+    new = generate_node_keys()
+    for name, key in ((SIGNING_KEY_FILE, new.signing), (ENCRYPTION_KEY_FILE, new.encryption)):
+        temporary = folder / f".{name}.new"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_pem(key))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, folder / name)
+    return old, new

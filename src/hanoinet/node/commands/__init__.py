@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from hanoinet.node.commands import convention, federation, register
+from hanoinet.node.commands import convention, federation, keys, register
 
 
 def registered_command_modules() -> list[ModuleType]:
-    return [convention, federation, register]
+    return [convention, federation, keys, register]

@@ -25,7 +25,7 @@ from hanoinet.core.envelope import DecryptionKey, EncryptionKey, SigningKey, Ver
 from hanoinet.core.keys import b64url_decode, jwk_thumbprint, load_node_keys
 from hanoinet.node.register.models import RegisterKey, RegisterState
 
-RETIRED_ENCRYPTION_PREFIX = "retired-enc-"
+RETIRED_ENCRYPTION_PREFIX = "retired-enc-"  # see hanoinet.core.keys.rotate_node_keys
 
 
 @functools.cache
