@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -216,3 +217,21 @@ def test_the_retrieved_notice_marks_our_message_retrieved(khm: Peer, client: obj
     assert (
         InboxMessage.objects.get(message_id=notice.header.id).message_type == "delivery.retrieved"
     )
+
+
+def test_peer_health_shows_in_the_register(
+    khm: Peer, verified_client: Callable[[User], object], alice: User
+) -> None:
+    from django.test import Client
+
+    from hanoinet.node.federation.models import PeerPing
+
+    PeerStatus.objects.create(state="KHM", last_success_at=timezone.now() - timedelta(minutes=2))
+    for rtt in (30.0, 40.0, 55.0):
+        PeerPing.objects.create(state="KHM", ok=True, rtt_ms=rtt)
+    client = verified_client(alice)
+    assert isinstance(client, Client)
+    page = client.get("/register/KHM/").content.decode()
+    assert "reachable, median 40 ms, last seen 2" in page
+    listing = client.get("/register/").content.decode()
+    assert "median 40 ms" in listing
