@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, ValidationError
 import hanoinet
 from hanoinet.node.accounts.api_auth import ApiTokenAuth
 from hanoinet.node.cases.api import router as cases_router
+from hanoinet.node.convention.api import router as convention_router
 from hanoinet.node.register.api import router as register_router
 
 api = NinjaAPI(
@@ -74,6 +75,7 @@ def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 api.add_router("/v1/cases", cases_router, tags=["cases"])
 api.add_router("/v1/register", register_router, tags=["register"])
+api.add_router("/v1/convention", convention_router, tags=["convention"])
 
 
 @api.get("/v1/whoami", tags=["accounts"])
