@@ -155,3 +155,37 @@ def check_refusal(
             )
         )
     return problems
+
+
+# Days before the end of a preservation at which both sides are reminded.
+DEFAULT_REMINDER_OFFSETS = (14, 7, 2)
+
+
+def reminders_due(
+    term: PreservationTerm,
+    now: datetime,
+    *,
+    sent: frozenset[int] = frozenset(),
+    offsets: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS,
+) -> list[int]:
+    """The reminder offsets (days before the end) that are due at ``now`` and not yet sent.
+
+    None while the data is held pending the MLA decision (no end date), none after expiry.
+
+    >>> from datetime import UTC
+    >>> term = preservation_term(datetime(2026, 11, 1, tzinfo=UTC))
+    >>> reminders_due(term, datetime(2026, 12, 20, tzinfo=UTC))
+    [14]
+    >>> reminders_due(term, datetime(2026, 12, 25, tzinfo=UTC), sent=frozenset({14}))
+    [7]
+    >>> reminders_due(term, datetime(2026, 12, 25, tzinfo=UTC), sent=frozenset({14, 7}))
+    []
+    """
+    until = term.preserved_until
+    if until is None or now >= until:
+        return []
+    due = [
+        offset for offset in offsets if now >= until - timedelta(days=offset) and offset not in sent
+    ]
+    # Only the most urgent unsent one: a late worker does not send three at once.
+    return sorted(due)[:1]
