@@ -18,6 +18,7 @@ from hanoinet.node.accounts.api_auth import ApiTokenAuth
 from hanoinet.node.cases.api import router as cases_router
 from hanoinet.node.convention.api import router as convention_router
 from hanoinet.node.register.api import router as register_router
+from hanoinet.node.requests.api import router as requests_router
 
 api = NinjaAPI(
     title="hanoinet node API",
@@ -76,6 +77,7 @@ def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 api.add_router("/v1/cases", cases_router, tags=["cases"])
 api.add_router("/v1/register", register_router, tags=["register"])
 api.add_router("/v1/convention", convention_router, tags=["convention"])
+api.add_router("/v1/requests", requests_router, tags=["requests"])
 
 
 @api.get("/v1/whoami", tags=["accounts"])

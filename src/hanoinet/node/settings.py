@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hanoinet.node.register",
     "hanoinet.node.oncall",
     "hanoinet.node.federation",
+    "hanoinet.node.requests",
     "hanoinet.node.web",
 ]
 

@@ -208,16 +208,22 @@ def allowed_events(status: Status, side: Side) -> list[Event]:
     return [t.event for t in TRANSITIONS if status in t.sources and side in t.sides]
 
 
-def apply(status: Status, event: Event, side: Side, facts: Facts | None = None) -> Status:
-    """The status after ``event``; raises ``IllegalTransitionError`` or, when the event is
-    legal here but its requirements are not met, ``TransitionRefusedError``."""
+def legal_target(status: Status, event: Event, side: Side) -> Status:
+    """The status ``event`` leads to, if this side may take it now (requirements aside)."""
     transition = _BY_EVENT[event]
     if status not in transition.sources or side not in transition.sides:
         raise IllegalTransitionError(status, event, side)
+    return transition.target
+
+
+def apply(status: Status, event: Event, side: Side, facts: Facts | None = None) -> Status:
+    """The status after ``event``; raises ``IllegalTransitionError`` or, when the event is
+    legal here but its requirements are not met, ``TransitionRefusedError``."""
+    target = legal_target(status, event, side)
     problems = requirements(event, facts or Facts())
     if problems:
         raise TransitionRefusedError(problems)
-    return transition.target
+    return target
 
 
 class TransitionRefusedError(CoreError):

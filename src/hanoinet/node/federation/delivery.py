@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from hanoinet.core.envelope import (
@@ -52,6 +53,9 @@ from hanoinet.node.federation.models import OutboxMessage, PeerStatus
 from hanoinet.node.federation.transport import BATCH_CONTENT_TYPE, TransportError, post
 
 logger = logging.getLogger("hanoinet.federation")
+
+# Sent for each message whose signed receipt was verified (argument: ``message``).
+message_delivered = Signal()
 
 PENDING = OutboxMessage.Status.PENDING
 # Refusals that no retry can cure: the message goes to the dead letters at once.
@@ -260,6 +264,8 @@ def _record_outcomes(
                 _retry([row], now, f"{code or 'deferred'}: {detail}", penalise=bool(code))
         OutboxMessage.objects.bulk_update(done, DELIVERED_FIELDS)
         record_many(events)
+        for row in done:  # e.g. a request's status becomes "delivered", in this transaction
+            message_delivered.send(sender=OutboxMessage, message=row)
     return len(done)
 
 

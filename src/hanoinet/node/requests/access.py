@@ -1,0 +1,95 @@
+"""Who may see and handle which cooperation requests; every read is audited."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hanoinet.core.convention import KINDS
+from hanoinet.core.convention.kinds import Channel
+from hanoinet.node.accounts.models import User
+from hanoinet.node.accounts.roles import Role
+from hanoinet.node.audit.actor import Actor
+from hanoinet.node.audit.record import Outcome, record
+from hanoinet.node.requests.models import CooperationRequest
+
+# A 24/7 point of contact sends preservation and emergency requests; MLA goes through the
+# central authority; police-to-police cooperation through law enforcement.
+CHANNEL_ROLES = {
+    Channel.POINT_OF_CONTACT: Role.POINT_OF_CONTACT,
+    Channel.CENTRAL_AUTHORITY: Role.CENTRAL_AUTHORITY,
+    Channel.LAW_ENFORCEMENT: Role.INVESTIGATOR,
+}
+
+
+def kinds_for(user: User | None) -> list[str]:
+    if user is None or not user.is_active:
+        return []
+    roles = user.role_set()
+    return [
+        code
+        for code, kind in KINDS.items()
+        if any(CHANNEL_ROLES[c] in roles for c in kind.channels)
+    ]
+
+
+def may_handle(user: User | None, kind: str) -> bool:
+    return kind in kinds_for(user)
+
+
+def visible_requests(actor: Actor) -> QuerySet[CooperationRequest]:
+    user = actor.user
+    kinds = kinds_for(user)
+    if not kinds or user is None:
+        return CooperationRequest.objects.none()
+    mine = Q(direction=CooperationRequest.Direction.OUTGOING) & (
+        Q(unit_id=user.unit_id) | Q(created_by=user)
+    )
+    incoming = Q(direction=CooperationRequest.Direction.INCOMING)
+    return CooperationRequest.objects.filter(Q(kind__in=kinds) & (mine | incoming))
+
+
+def list_requests(
+    actor: Actor,
+    *,
+    direction: str = "",
+    status: str = "",
+    kind: str = "",
+    state: str = "",
+    urgency: str = "",
+) -> QuerySet[CooperationRequest]:
+    rows = visible_requests(actor)
+    filters = {
+        "direction": direction,
+        "status": status,
+        "kind": kind,
+        "counterpart": state.upper(),
+        "urgency": urgency,
+    }
+    rows = rows.filter(**{key: value for key, value in filters.items() if value})
+    record(
+        actor,
+        "request.list",
+        object_type="requests.cooperationrequest",
+        extra={k: v for k, v in filters.items() if v},
+    )
+    return rows
+
+
+def get_request(actor: Actor, code: uuid.UUID | str) -> CooperationRequest:
+    try:
+        request = visible_requests(actor).get(code=code)
+    except (CooperationRequest.DoesNotExist, ValueError):
+        record(
+            actor,
+            "request.read",
+            outcome=Outcome.DENIED,
+            object_type="requests.cooperationrequest",
+            object_id=str(code)[:64],
+            reason="missing or not accessible",
+        )
+        raise Http404("no such request") from None
+    record(actor, "request.read", request)
+    return request

@@ -1,0 +1,311 @@
+"""Changing cooperation requests: drafting, sending, and every status change.
+
+A change made here is applied to this node's copy and, in the same transaction, queued
+as a signed message to the other State's node, which applies it to its copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from hanoinet.core.convention import KINDS, MODEL_VERSION, Problem, validate
+from hanoinet.core.convention.lifecycle import (
+    Event,
+    Facts,
+    IllegalTransitionError,
+    Side,
+    Status,
+    TransitionRefusedError,
+    allowed_events,
+    apply,
+    legal_target,
+    requirements,
+)
+from hanoinet.core.convention.offences import Modifier, Offence, OffenceCode
+from hanoinet.node.audit.actor import Actor
+from hanoinet.node.audit.record import record
+from hanoinet.node.federation.outbox import enqueue
+from hanoinet.node.register.models import RegisterState
+from hanoinet.node.requests.access import may_handle
+from hanoinet.node.requests.models import CooperationRequest, RequestEvent
+
+SUBMIT_TYPE = "request.submit"
+STATUS_TYPE = "request.status"
+
+
+class RequestError(ValueError):
+    """The change cannot be made; ``problems`` name the elements and articles."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def side_of(request: CooperationRequest) -> Side:
+    return (
+        Side.REQUESTING
+        if request.direction == CooperationRequest.Direction.OUTGOING
+        else Side.REQUESTED
+    )
+
+
+def offences_of(fields: dict[str, Any]) -> list[Offence]:
+    result = []
+    for item in fields.get("offences") or []:
+        if isinstance(item, dict) and item.get("code") in set(OffenceCode):
+            years = item.get("max_penalty_years")
+            result.append(
+                Offence(
+                    OffenceCode(item["code"]),
+                    str(item.get("provision", "")),
+                    float(years)
+                    if isinstance(years, int | float) and not isinstance(years, bool)
+                    else None,
+                    tuple(Modifier(m) for m in item.get("modifiers", []) if m in set(Modifier)),
+                )
+            )
+    return result
+
+
+def _event(  # noqa: PLR0917 - one timeline row
+    request: CooperationRequest,
+    event: str,
+    side: Side,
+    before: str,
+    actor: Actor,
+    details: dict[str, Any],
+) -> None:
+    RequestEvent.objects.create(
+        request=request,
+        event=event,
+        side=side,
+        status_before=before,
+        status_after=request.status,
+        actor_label=actor.label[:150],
+        details=details,
+    )
+
+
+@transaction.atomic
+def do_draft_request(
+    actor: Actor,
+    *,
+    kind: str,
+    counterpart: str,
+    fields: dict[str, Any],
+    reference: str = "",
+    urgency: str = "routine",
+) -> CooperationRequest:
+    if kind not in KINDS:
+        raise RequestError(f"unknown request kind {kind!r}")
+    if not may_handle(actor.user, kind):
+        raise Http404
+    counterpart = counterpart.upper()
+    if counterpart == "" or not RegisterState.objects.filter(code=counterpart).exists():
+        raise RequestError(
+            f"{counterpart or 'the requested State'} is not in the register in force"
+        )
+    if urgency not in ("routine", "urgent", "emergency"):
+        raise RequestError("urgency must be routine, urgent or emergency")
+    user = actor.user
+    request = CooperationRequest.objects.create(
+        direction=CooperationRequest.Direction.OUTGOING,
+        kind=kind,
+        counterpart=counterpart,
+        status=Status.DRAFT,
+        fields=fields,
+        urgency=urgency,
+        reference=reference[:100],
+        model_version=MODEL_VERSION,
+        unit=user.unit if user else None,
+        created_by=user,
+    )
+    request.thread_id = str(request.code)
+    request.save(update_fields=["thread_id"])
+    _event(request, "draft", Side.REQUESTING, "", actor, {"problems": len(validate(kind, fields))})
+    record(actor, "request.draft", request, extra={"kind": kind, "to": counterpart})
+    return request
+
+
+@transaction.atomic
+def do_update_draft(
+    actor: Actor, request: CooperationRequest, fields: dict[str, Any]
+) -> CooperationRequest:
+    if request.direction != CooperationRequest.Direction.OUTGOING or request.status != Status.DRAFT:
+        raise RequestError("only a draft can be edited")
+    if not may_handle(actor.user, request.kind):
+        raise Http404
+    request.fields, request.updated_at = fields, timezone.now()
+    request.save(update_fields=["fields", "updated_at"])
+    record(actor, "request.update_draft", request)
+    return request
+
+
+@transaction.atomic
+def do_send_request(actor: Actor, request: CooperationRequest) -> CooperationRequest:
+    """Send a complete draft: checked against its article; incomplete requests never leave."""
+    if not may_handle(actor.user, request.kind):
+        raise Http404
+    request = CooperationRequest.objects.select_for_update().get(pk=request.pk)
+    before = request.status
+    try:
+        request.status = apply(
+            Status(before),
+            Event.SEND,
+            Side.REQUESTING,
+            Facts(kind=KINDS[request.kind], fields=request.fields),
+        )
+    except IllegalTransitionError as exc:
+        raise RequestError(str(exc)) from None
+    except TransitionRefusedError as exc:
+        raise RequestError("the request is incomplete or out of scope", exc.problems) from None
+    request.updated_at = timezone.now()
+    request.save(update_fields=["status", "updated_at"])
+    fields = request.fields
+    enqueue(
+        recipient_state=request.counterpart,
+        message_type=SUBMIT_TYPE,
+        thread_id=request.thread_id,
+        body={
+            "request": str(request.code),
+            "kind": request.kind,
+            "fields": fields,
+            "reference": request.reference,
+            "urgency": request.urgency,
+            "urgency_reason": str(fields.get("urgency_reason", "")),
+            "subject": f"{KINDS[request.kind].title} ({request.reference or request.kind})",
+            "model": request.model_version,
+        },
+    )
+    _event(request, Event.SEND, Side.REQUESTING, before, actor, {})
+    record(actor, "request.send", request, extra={"kind": request.kind, "to": request.counterpart})
+    return request
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What accompanies a status change (refusal grounds, reasons, notes)."""
+
+    grounds: tuple[str, ...] = ()
+    reasons: str = ""
+    consultation_offered: bool = False
+    postponement_ground: str = ""
+    note: str = ""
+
+    def details(self) -> dict[str, Any]:
+        return {
+            k: v
+            for k, v in {
+                "grounds": list(self.grounds),
+                "reasons": self.reasons,
+                "consultation_offered": self.consultation_offered,
+                "postponement_ground": self.postponement_ground,
+                "note": self.note,
+            }.items()
+            if v
+        }
+
+
+def _facts(request: CooperationRequest, decision: Decision) -> Facts:
+    art42 = (
+        RegisterState.objects.filter(
+            code=request.counterpart if request.direction == "outgoing" else ""
+        )
+        .values_list("art42_reservation", flat=True)
+        .first()
+    )
+    return Facts(
+        kind=KINDS[request.kind],
+        fields=request.fields,
+        offences=offences_of(request.fields),
+        grounds=decision.grounds,
+        reasons=decision.reasons,
+        consultation_offered=decision.consultation_offered,
+        art42_reservation=bool(art42),
+        postponement_ground=decision.postponement_ground,
+    )
+
+
+@transaction.atomic
+def do_change_status(
+    actor: Actor, request: CooperationRequest, event: Event, decision: Decision | None = None
+) -> CooperationRequest:
+    """A status change by this side (acknowledge, execute, refuse, withdraw, close, …)."""
+    if event in (
+        Event.SEND,
+        Event.RECEIPT,
+        Event.SUBMIT_FOR_APPROVAL,
+        Event.APPROVE,
+        Event.RETURN_TO_DRAFT,
+    ):
+        raise RequestError(f"{event} is not a status change of a sent request")
+    if not may_handle(actor.user, request.kind):
+        raise Http404
+    decision = decision or Decision()
+    request = CooperationRequest.objects.select_for_update().get(pk=request.pk)
+    before = request.status
+    side = side_of(request)
+    try:
+        request.status = apply(Status(before), event, side, _facts(request, decision))
+    except IllegalTransitionError as exc:
+        raise RequestError(str(exc)) from None
+    except TransitionRefusedError as exc:
+        raise RequestError("this change needs more", exc.problems) from None
+    request.updated_at = timezone.now()
+    request.save(update_fields=["status", "updated_at"])
+    enqueue(
+        recipient_state=request.counterpart,
+        message_type=STATUS_TYPE,
+        thread_id=request.thread_id,
+        body={"request": str(request.code), "event": str(event), **decision.details()},
+    )
+    _event(request, event, side, before, actor, decision.details())
+    record(actor, f"request.{event}", request, extra=decision.details())
+    return request
+
+
+def receive_status(
+    request: CooperationRequest, event: Event, details: dict[str, Any], actor: Actor
+) -> None:
+    """Apply the other side's status change to our copy (its node checked it; we check the
+    transition is legal and note any requirement it did not meet)."""
+    side = (
+        Side.REQUESTED
+        if request.direction == CooperationRequest.Direction.OUTGOING
+        else Side.REQUESTING
+    )
+    before = Status(request.status)
+    if event not in allowed_events(before, side):
+        _event(
+            request,
+            f"rejected:{event}",
+            side,
+            before,
+            actor,
+            {**details, "error": "not a legal transition now"},
+        )
+        return
+    decision = Decision(
+        grounds=tuple(str(g) for g in details.get("grounds", []) if isinstance(g, str)),
+        reasons=str(details.get("reasons", "")),
+        consultation_offered=bool(details.get("consultation_offered")),
+        postponement_ground=str(details.get("postponement_ground", "")),
+        note=str(details.get("note", "")),
+    )
+    objections = [problem.as_dict() for problem in requirements(event, _facts(request, decision))]
+    request.status = legal_target(before, event, side)
+    request.updated_at = timezone.now()
+    request.save(update_fields=["status", "updated_at"])
+    _event(
+        request,
+        event,
+        side,
+        before,
+        actor,
+        {**decision.details(), **({"objections": objections} if objections else {})},
+    )

@@ -1,0 +1,175 @@
+"""``/api/v1/requests``: draft, send and answer cooperation requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from hanoinet.core.convention import KINDS, validate
+from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
+from hanoinet.node.audit.actor import actor_from_request
+from hanoinet.node.convention.text import problem_json
+from hanoinet.node.requests import access, actions
+from hanoinet.node.requests.models import CooperationRequest
+
+router = Router()
+
+
+class DraftIn(Schema):
+    kind: str
+    counterpart: str
+    fields: dict[str, Any]
+    reference: str = ""
+    urgency: str = "routine"
+
+
+class FieldsIn(Schema):
+    fields: dict[str, Any]
+
+
+class EventIn(Schema):
+    event: str
+    grounds: list[str] = []  # noqa: RUF012 - pydantic copies defaults
+    reasons: str = ""
+    consultation_offered: bool = False
+    postponement_ground: str = ""
+    note: str = ""
+
+
+def as_json(row: CooperationRequest, *, detail: bool = False) -> dict[str, Any]:
+    side = actions.side_of(row)
+    data: dict[str, Any] = {
+        "code": str(row.code),
+        "direction": row.direction,
+        "kind": row.kind,
+        "article": KINDS[row.kind].article,
+        "counterpart": row.counterpart,
+        "status": row.status,
+        "urgency": row.urgency,
+        "reference": row.reference,
+        "their_reference": row.their_reference,
+        "thread": row.thread_id,
+        "updated_at": row.updated_at.isoformat(),
+    }
+    if detail:
+        data["fields"] = row.fields
+        data["problems"] = [problem_json(p) for p in validate(row.kind, row.fields)]
+        data["allowed_events"] = [str(e) for e in allowed_events(Status(row.status), side)]
+        data["events"] = [
+            {
+                "at": e.at.isoformat(),
+                "event": e.event,
+                "side": e.side,
+                "status": e.status_after,
+                "by": e.actor_label,
+                "details": e.details,
+            }
+            for e in row.events.all()
+        ]
+    return data
+
+
+def _error(request: HttpRequest, status: int, error: str, detail: Any = None) -> HttpResponse:
+    from hanoinet.node.api import api
+
+    body: dict[str, Any] = {"error": error}
+    if detail is not None:
+        body["detail"] = detail
+    return api.create_response(request, body, status=status)
+
+
+def _problems(request: HttpRequest, exc: actions.RequestError) -> HttpResponse:
+    if exc.problems:
+        return _error(request, 422, str(exc), [problem_json(p) for p in exc.problems])
+    return _error(request, 409, str(exc))
+
+
+@router.get("", summary="Requests sent and received, with filters")
+def list_requests(  # noqa: PLR0917 - one query parameter per filter
+    request: HttpRequest,
+    direction: str = "",
+    status: str = "",
+    kind: str = "",
+    state: str = "",
+    urgency: str = "",
+) -> dict[str, Any]:
+    rows = access.list_requests(
+        actor_from_request(request),
+        direction=direction,
+        status=status,
+        kind=kind,
+        state=state,
+        urgency=urgency,
+    )[:200]
+    return {"requests": [as_json(row) for row in rows]}
+
+
+@router.post("", summary="Draft a request (saved even if incomplete; problems are listed)")
+def draft(request: HttpRequest, payload: DraftIn) -> HttpResponse | dict[str, Any]:
+    try:
+        row = actions.do_draft_request(
+            actor_from_request(request),
+            kind=payload.kind,
+            counterpart=payload.counterpart,
+            fields=payload.fields,
+            reference=payload.reference,
+            urgency=payload.urgency,
+        )
+    except actions.RequestError as exc:
+        return _error(request, 400, str(exc))
+    return as_json(row, detail=True)
+
+
+@router.get("/{code}", summary="One request with its timeline, problems and possible next steps")
+def detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    return as_json(access.get_request(actor_from_request(request), code), detail=True)
+
+
+@router.put("/{code}/fields", summary="Replace the fields of a draft")
+def update(request: HttpRequest, code: str, payload: FieldsIn) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_update_draft(actor, access.get_request(actor, code), payload.fields)
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+@router.post("/{code}/send", summary="Send a complete draft to the requested State")
+def send(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_send_request(actor, access.get_request(actor, code))
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+@router.post(
+    "/{code}/events", summary="A status change: acknowledge, start, execute, refuse, withdraw…"
+)
+def change(request: HttpRequest, code: str, payload: EventIn) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    if payload.event not in set(Event):
+        return _error(
+            request,
+            422,
+            "unknown event",
+            [{"field": "event", "message": f"one of {', '.join(Event)}"}],
+        )
+    decision = actions.Decision(
+        grounds=tuple(payload.grounds),
+        reasons=payload.reasons,
+        consultation_offered=payload.consultation_offered,
+        postponement_ground=payload.postponement_ground,
+        note=payload.note,
+    )
+    try:
+        row = actions.do_change_status(
+            actor, access.get_request(actor, code), Event(payload.event), decision
+        )
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)

@@ -1,0 +1,91 @@
+"""Request messages arriving from other nodes, and receipts for ours."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.dispatch import receiver
+
+from hanoinet.core.convention import KINDS, validate
+from hanoinet.core.convention.lifecycle import Event, Side, Status
+from hanoinet.node.audit.actor import system_actor
+from hanoinet.node.federation.delivery import message_delivered
+from hanoinet.node.federation.handlers import handles
+from hanoinet.node.federation.models import InboxMessage, OutboxMessage
+from hanoinet.node.requests.actions import STATUS_TYPE, SUBMIT_TYPE, _event, receive_status
+from hanoinet.node.requests.models import CooperationRequest
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@handles(SUBMIT_TYPE)
+def request_submitted(message: InboxMessage) -> None:
+    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
+    kind = str(body.get("kind", ""))
+    code = _uuid(body.get("request"))
+    fields = body.get("fields") if isinstance(body.get("fields"), dict) else {}
+    if kind not in KINDS or code is None or CooperationRequest.objects.filter(code=code).exists():
+        return
+    request = CooperationRequest.objects.create(
+        code=code,
+        direction=CooperationRequest.Direction.INCOMING,
+        kind=kind,
+        counterpart=message.sender_state,
+        status=Status.DELIVERED,
+        fields=fields,
+        urgency=str(body.get("urgency", "routine"))[:16],
+        their_reference=str(body.get("reference", ""))[:100],
+        thread_id=message.thread_id,
+        model_version=str(body.get("model", ""))[:16],
+    )
+    # Checked again here: the requested State sees at once what is missing, by article.
+    problems = [problem.as_dict() for problem in validate(kind, fields)]
+    _event(
+        request,
+        "received",
+        Side.REQUESTED,
+        "",
+        system_actor("federation inbox"),
+        {"problems": problems},
+    )
+
+
+@handles(STATUS_TYPE)
+def request_status(message: InboxMessage) -> None:
+    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
+    request = CooperationRequest.objects.filter(
+        code=str(body.get("request", "")), counterpart=message.sender_state
+    ).first()
+    event = body.get("event")
+    if request is None or event not in set(Event):
+        return
+    receive_status(
+        request, Event(str(event)), body, system_actor(f"federation:{message.sender_state}")
+    )
+
+
+@receiver(message_delivered, dispatch_uid="requests-delivered")
+def request_delivered(sender: object, message: OutboxMessage, **kwargs: object) -> None:
+    if message.message_type != SUBMIT_TYPE:
+        return
+    code = str(message.body.get("request", "")) if isinstance(message.body, dict) else ""
+    request = (
+        CooperationRequest.objects.filter(code=code, status=Status.SENT).first() if code else None
+    )
+    if request is not None:
+        request.status = Status.DELIVERED
+        request.save(update_fields=["status"])
+        _event(
+            request,
+            Event.RECEIPT,
+            Side.SYSTEM,
+            Status.SENT,
+            system_actor("federation delivery"),
+            {"receipt": message.digest},
+        )

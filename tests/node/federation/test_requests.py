@@ -1,0 +1,232 @@
+"""Cooperation requests between two nodes (Cambodia played in-process): draft, send,
+receive, answer — through the API, checked against the Convention at every step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hanoinet.core.convention.examples import example
+from hanoinet.node.accounts.models import Unit, User
+from hanoinet.node.accounts.roles import Role
+from hanoinet.node.audit.models import AuditEvent
+from hanoinet.node.federation.delivery import deliver_due
+from hanoinet.node.federation.models import OutboxMessage
+from hanoinet.node.oncall.models import Page
+from hanoinet.node.requests.models import CooperationRequest
+from tests.node.api.test_api import bearer
+from tests.node.federation.conftest import Peer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def poc(make_user: Callable[..., User], db: None) -> User:
+    unit = Unit.objects.create(name="24/7 desk", kind=Unit.Kind.POINT_OF_CONTACT)
+    return make_user("linh", unit, [Role.POINT_OF_CONTACT])
+
+
+def call(
+    client: Client, user: User, method: str, path: str, body: object = None
+) -> tuple[int, Any]:
+    response = getattr(client, method)(
+        f"/api/v1/requests{path}",
+        data=json.dumps(body) if body is not None else None,
+        content_type="application/json",
+        headers=bearer(user),
+    )
+    return response.status_code, json.loads(response.content)
+
+
+def draft(client: Client, user: User, fields: dict[str, object], kind: str = "preservation") -> str:
+    status, body = call(
+        client,
+        user,
+        "post",
+        "",
+        {"kind": kind, "counterpart": "KHM", "fields": fields, "reference": "VNM-42"},
+    )
+    assert status == 200, body
+    return str(body["code"])
+
+
+def test_an_incomplete_request_cannot_be_sent_and_the_error_names_element_and_article(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    fields = example("preservation")
+    del fields["custodian_or_location"]
+    code = draft(client, poc, fields)
+    status, body = call(client, poc, "post", f"/{code}/send")
+    assert status == 422
+    assert body["detail"] == [
+        {
+            "code": "missing",
+            "element": "custodian_or_location",
+            "article": 42,
+            "message": body["detail"][0]["message"],
+        }
+    ]
+    assert not OutboxMessage.objects.exists()
+    assert CooperationRequest.objects.get(code=code).status == "draft"
+
+
+def test_send_deliver_and_the_receipt_moves_the_status(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    code = draft(client, poc, example("preservation"))
+    status, body = call(client, poc, "post", f"/{code}/send")
+    assert (status, body["status"]) == (200, "sent")
+    deliver_due()
+    [received] = khm.received
+    assert received.header.type == "request.submit"
+    sent_fields = received.body["fields"]
+    assert isinstance(sent_fields, dict)
+    assert sent_fields["custodian_or_location"] == example("preservation")["custodian_or_location"]
+    _status, body = call(client, poc, "get", f"/{code}")
+    assert body["status"] == "delivered"
+    assert [e["event"] for e in body["events"]] == ["draft", "send", "receipt"]
+
+
+def test_a_request_from_cambodia_arrives_pages_and_is_answered(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    import uuid
+
+    code = str(uuid.uuid4())
+    fields = {
+        **example("preservation"),
+        "urgency": "emergency",
+        "urgency_reason": "deletion in 24 h",
+    }
+    _m, token = khm.envelope(
+        type="request.submit",
+        thread=code,
+        body={
+            "request": code,
+            "kind": "preservation",
+            "fields": fields,
+            "urgency": "emergency",
+            "urgency_reason": "deletion in 24 h",
+            "reference": "KHM-7",
+            "subject": "Preservation",
+        },
+    )
+    assert (
+        client.post("/federation/v1/inbox", data=token, content_type="application/jose").status_code
+        == 200
+    )
+    incoming = CooperationRequest.objects.get(code=code)
+    assert (incoming.direction, incoming.status, incoming.their_reference) == (
+        "incoming",
+        "delivered",
+        "KHM-7",
+    )
+    assert Page.objects.filter(urgency="emergency").exists()  # the 24/7 desk is paged
+    # Refusing without grounds, reasons and consultation is refused, naming what is missing.
+    status, body = call(client, poc, "post", f"/{code}/events", {"event": "refuse"})
+    assert status == 422
+    assert {p["element"] for p in body["detail"]} == {"grounds", "reasons", "consultation"}
+    # Non-conformity is not a ground to refuse preservation (Art. 42).
+    status, body = call(
+        client,
+        poc,
+        "post",
+        f"/{code}/events",
+        {
+            "event": "refuse",
+            "grounds": ["non_conformity"],
+            "reasons": "x",
+            "consultation_offered": True,
+        },
+    )
+    assert status == 422
+    # Acknowledge, start, execute: each goes to Cambodia as a signed message.
+    for event in ("acknowledge", "start", "execute"):
+        status, body = call(
+            client, poc, "post", f"/{code}/events", {"event": event, "note": "done"}
+        )
+        assert status == 200, body
+    assert body["status"] == "executed"
+    # The requested side may not withdraw; that is the requester's.
+    status, _ = call(client, poc, "post", f"/{code}/events", {"event": "withdraw"})
+    assert status == 409
+    deliver_due()
+    assert [m.body["event"] for m in khm.received] == ["acknowledge", "start", "execute"]
+    assert AuditEvent.objects.filter(action="request.execute").exists()
+
+
+def test_the_other_side_s_status_changes_apply_to_our_copy(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    code = draft(client, poc, example("preservation"))
+    call(client, poc, "post", f"/{code}/send")
+    deliver_due()
+    for event, extra in (
+        ("acknowledge", {}),
+        (
+            "refuse",
+            {
+                "grounds": ["essential_interests"],
+                "reasons": "national security",
+                "consultation_offered": True,
+            },
+        ),
+    ):
+        _m, token = khm.envelope(
+            type="request.status", thread=code, body={"request": code, "event": event, **extra}
+        )
+        client.post("/federation/v1/inbox", data=token, content_type="application/jose")
+    _status, body = call(client, poc, "get", f"/{code}")
+    assert body["status"] == "refused"
+    refusal = body["events"][-1]
+    assert refusal["details"]["grounds"] == ["essential_interests"]
+    assert "objections" not in refusal["details"]
+
+
+def test_an_unlawful_refusal_by_the_other_side_is_recorded_with_objections(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    code = draft(client, poc, example("preservation"))
+    call(client, poc, "post", f"/{code}/send")
+    deliver_due()
+    _m, token = khm.envelope(
+        type="request.status",
+        thread=code,
+        body={"request": code, "event": "refuse", "grounds": ["bank_secrecy"]},
+    )
+    client.post("/federation/v1/inbox", data=token, content_type="application/jose")
+    _status, body = call(client, poc, "get", f"/{code}")
+    assert body["status"] == "refused"
+    objections = body["events"][-1]["details"]["objections"]
+    assert any("Bank secrecy" in o["message"] for o in objections)
+
+
+def test_bad_input_names_the_problem(client: Client, khm: Peer, poc: User) -> None:
+    status, body = call(
+        client, poc, "post", "", {"kind": "preservation", "counterpart": "ZZZ", "fields": {}}
+    )
+    assert (status, body["error"]) == (400, "ZZZ is not in the register in force")
+    status, body = call(
+        client, poc, "post", "", {"kind": "nonsense", "counterpart": "KHM", "fields": {}}
+    )
+    assert status == 400
+    status, body = call(
+        client, poc, "post", "", {"kind": "preservation", "counterpart": "KHM", "fields": "x"}
+    )
+    assert status == 422
+    code = draft(client, poc, example("preservation"))
+    status, body = call(client, poc, "post", f"/{code}/events", {"event": "explode"})
+    assert status == 422
+
+
+def test_a_central_authority_kind_is_not_for_the_point_of_contact(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    status, _ = call(
+        client, poc, "post", "", {"kind": "stored_data", "counterpart": "KHM", "fields": {}}
+    )
+    assert status == 404
