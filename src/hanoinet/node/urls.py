@@ -16,6 +16,7 @@ urlpatterns = [
     path("register/", include("hanoinet.node.register.urls")),
     path("oncall/", include("hanoinet.node.oncall.urls")),
     path("federation/", include("hanoinet.node.federation.urls")),
+    path("requests/", include("hanoinet.node.requests.urls")),
     path(
         ".well-known/hanoinet/register",
         register_views.well_known_register_view,

@@ -230,3 +230,52 @@ def test_a_central_authority_kind_is_not_for_the_point_of_contact(
         client, poc, "post", "", {"kind": "stored_data", "counterpart": "KHM", "fields": {}}
     )
     assert status == 404
+
+
+def test_the_officer_drafts_and_sends_in_the_browser(
+    khm: Peer, poc: User, verified_client: Callable[[User], Client]
+) -> None:
+    client = verified_client(poc)
+    page = client.get("/requests/new/preservation/").content.decode()
+    assert "Custodian of the data or location of the ICT system (Art. 42)" in page
+    assert "None available" in page
+    form = {
+        "counterpart": "KHM",
+        "reference": "VNM-A05-9",
+        "requesting_authority": "A05",
+        "offences": '[{"code": "art13", "provision": "CC 290", "max_penalty_years": 20}]',
+        "facts": "Investment fraud",
+        "data_to_preserve": "Subscriber and traffic data of +85512345678",
+        "link_to_offence": "Support line of the fraudulent platform",
+        "custodian_or_location__none": "on",
+        "necessity": "Retention 90 days",
+    }
+    response = client.post("/requests/new/preservation/", form)
+    assert response.status_code == 302
+    detail_url = response["Location"]
+    page = client.get(detail_url).content.decode()
+    # Not yet sendable: the Art. 42 statement that an MLA request will follow is missing.
+    assert "A mutual legal assistance request will follow" in page
+    page = client.post(detail_url, {"action": "send"}).content.decode()
+    assert "Missing: A mutual legal assistance request will follow" in page
+    row = CooperationRequest.objects.get()
+    assert row.status == "draft"
+    assert row.fields["custodian_or_location"] == {"none_available": True}
+    row.fields["mla_to_follow"] = True
+    row.save()
+    assert client.post(detail_url, {"action": "send"}).status_code == 302
+    assert CooperationRequest.objects.get().status == "sent"
+    listing = client.get("/requests/?direction=outgoing").content.decode()
+    assert "preservation" in listing
+    assert "VNM-A05-9" in listing
+
+
+def test_bad_json_in_a_structured_field_is_named(
+    khm: Peer, poc: User, verified_client: Callable[[User], Client]
+) -> None:
+    client = verified_client(poc)
+    page = client.post(
+        "/requests/new/preservation/", {"counterpart": "KHM", "offences": "[{oops"}
+    ).content.decode()
+    assert "Not valid JSON" in page
+    assert not CooperationRequest.objects.exists()

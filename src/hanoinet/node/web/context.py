@@ -31,6 +31,11 @@ NAVIGATION = (
     NavItem(_("Cases"), "cases:list", frozenset(CASE_ROLES)),
     NavItem(_("On call"), "oncall:home", None),
     NavItem(
+        _("Requests"),
+        "requests:list",
+        frozenset({Role.POINT_OF_CONTACT, Role.CENTRAL_AUTHORITY, Role.INVESTIGATOR}),
+    ),
+    NavItem(
         _("Messages"),
         "federation:threads",
         frozenset({Role.POINT_OF_CONTACT, Role.CENTRAL_AUTHORITY}),

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hanoinet.core.convention import KINDS, validate
+from hanoinet.core.convention.grounds import REFUSAL_GROUNDS
+from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
+from hanoinet.node.audit.actor import actor_from_request
+from hanoinet.node.convention.text import problem_text, translate
+from hanoinet.node.requests import access, actions
+from hanoinet.node.requests.forms import DecisionForm, DraftForm
+from hanoinet.node.requests.models import STATUS_LABELS
+
+
+@require_GET
+def list_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_from_request(request)
+    filters = {
+        key: request.GET.get(key, "")[:40]
+        for key in ("direction", "status", "kind", "state", "urgency")
+    }
+    rows = access.list_requests(actor, **filters)[:200]
+    template = (
+        "requests/partials/table.html" if getattr(request, "htmx", False) else "requests/list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "rows": rows,
+            "filters": filters,
+            "kinds": [
+                (code, translate(KINDS[code].title)) for code in access.kinds_for(actor.user)
+            ],
+            "statuses": [(s.value, label) for s, label in STATUS_LABELS.items()],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def new_view(request: HttpRequest, kind: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    if kind not in KINDS:
+        raise Http404
+    if not access.may_handle(actor.user, kind):
+        raise PermissionDenied
+    form = DraftForm(
+        request.POST or None, kind=KINDS[kind], initial={"counterpart": request.GET.get("to", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = actions.do_draft_request(
+                actor,
+                kind=kind,
+                counterpart=form.cleaned_data["counterpart"],
+                fields=form.to_fields(),
+                reference=form.cleaned_data.get("reference", ""),
+                urgency=str(form.to_fields().get("urgency", "routine")),
+            )
+        except actions.RequestError as exc:
+            form.add_error("counterpart", str(exc))
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("requests:detail", code=draft.code)
+    return render(
+        request,
+        "requests/new.html",
+        {"form": form, "kind": KINDS[kind], "title": translate(KINDS[kind].title)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    row = access.get_request(actor, code)
+    kind = KINDS[row.kind]
+    side = actions.side_of(row)
+    events = [
+        str(e)
+        for e in allowed_events(Status(row.status), side)
+        if e not in (Event.SEND, Event.RECEIPT)
+    ]
+    grounds = [(g.value, translate(REFUSAL_GROUNDS[g].label)) for g in sorted(kind.refusal_grounds)]
+    decision = DecisionForm(request.POST or None, events=events, grounds=grounds)
+    send_problems: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "send":
+        try:
+            actions.do_send_request(actor, row)
+        except actions.RequestError as exc:
+            send_problems = [problem_text(p) for p in exc.problems] or [str(exc)]
+        else:
+            messages.success(request, _("Request sent."))
+            return redirect("requests:detail", code=row.code)
+    elif request.method == "POST" and decision.is_valid():
+        data = decision.cleaned_data
+        try:
+            actions.do_change_status(
+                actor,
+                row,
+                Event(data["event"]),
+                actions.Decision(
+                    grounds=tuple(data["grounds"]),
+                    reasons=data["reasons"],
+                    consultation_offered=data["consultation_offered"],
+                    postponement_ground=data["postponement_ground"],
+                    note=data["note"],
+                ),
+            )
+        except actions.RequestError as exc:
+            for problem in exc.problems:
+                decision.add_error(None, problem_text(problem))
+            if not exc.problems:
+                decision.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Done."))
+            return redirect("requests:detail", code=row.code)
+    elements = [
+        {"element": e, "label": translate(e.label), "value": row.fields.get(e.name)}
+        for e in kind.elements
+        if e.name in row.fields
+    ]
+    return render(
+        request,
+        "requests/detail.html",
+        {
+            "row": row,
+            "kind": kind,
+            "title": translate(kind.title),
+            "elements": elements,
+            "problems": [problem_text(p) for p in validate(kind, row.fields)],
+            "send_problems": send_problems,
+            "decision": decision,
+            "can_send": row.status == Status.DRAFT and row.direction == "outgoing",
+            "events": row.events.all(),
+        },
+    )
