@@ -262,3 +262,52 @@ def test_mutated_envelopes_are_refused_with_a_code(
         "not_for_us",
     }
     assert not InboxMessage.objects.exists()
+
+
+def test_a_batch_with_the_same_envelope_twice_stores_it_once(client: Client, khm: Peer) -> None:
+    _m, token = khm.envelope()
+    response = client.post(
+        INBOX, data=json.dumps({"envelopes": [token, token]}), content_type="application/json"
+    )
+    first, second = json.loads(response.content)["results"]
+    assert first["receipt"] == second["receipt"]
+    assert InboxMessage.objects.count() == 1
+
+
+def test_a_batch_falls_back_to_one_by_one_when_a_copy_was_stored_concurrently(
+    client: Client, khm: Peer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import IntegrityError
+
+    def concurrent(*args: object) -> object:
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr("hanoinet.node.federation.inbox._receive_in_bulk", concurrent)
+    _m, first = khm.envelope()
+    _m, second = khm.envelope()
+    response = client.post(
+        INBOX, data=json.dumps({"envelopes": [first, second]}), content_type="application/json"
+    )
+    assert all("receipt" in result for result in json.loads(response.content)["results"])
+    assert InboxMessage.objects.count() == 2
+
+
+def test_a_replay_in_a_batch_defers_the_rest_of_its_thread(client: Client, khm: Peer) -> None:
+    thread = "7e1f4c2a-9b3d-4e5f-8a6b-1c2d3e4f5a6b"
+    original, token = khm.envelope(thread=thread)
+    post(client, token)
+    altered = Message(original.header, {"text": "other content"})
+    replay = seal(
+        altered,
+        khm.signer(),
+        EncryptionKey(khm.vnm.encryption_key_id(), khm.vnm.encryption.public_key()),
+    )
+    _m, later_in_thread = khm.envelope(thread=thread)
+    _m, other_thread = khm.envelope()
+    body = json.dumps({"envelopes": [replay, later_in_thread, other_thread]})
+    results = json.loads(client.post(INBOX, data=body, content_type="application/json").content)[
+        "results"
+    ]
+    assert results[0]["problem"]["code"] == "replayed"
+    assert "deferred" in results[1]
+    assert "receipt" in results[2]

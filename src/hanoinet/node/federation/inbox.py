@@ -38,26 +38,152 @@ class Accepted:
 
 
 def receive_batch(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeError | None]:
-    """Receive several envelopes in one database transaction (one commit for the batch;
-    each message in its own savepoint). ``None``: deferred, because an earlier message of
-    the same thread was refused in this batch and taking this one would reorder them."""
+    """Receive several envelopes in one database transaction.
+
+    ``None`` in the result: deferred, because an earlier message of the same thread was
+    refused in this batch and taking this one would put it ahead. The messages are stored
+    with one INSERT; if a copy of one of them was stored concurrently (another batch, the
+    sender retrying), the batch is taken again one message at a time.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                return _receive_in_bulk(tokens, actor)
+        except IntegrityError:
+            pass
+        return _receive_one_by_one(tokens, actor)
+
+
+def _rejected(actor: Actor, exc: EnvelopeError) -> AuditEvent:
+    return event(
+        actor,
+        "federation.rejected",
+        outcome=AuditEvent.Outcome.DENIED,
+        reason=exc.detail[:500],
+        object_type="federation.envelope",
+        object_id="",
+        extra={"code": str(exc.code)},
+    )
+
+
+def _received(actor: Actor, opened: Opened) -> AuditEvent:
+    header = opened.message.header
+    return event(
+        actor,
+        "federation.received",
+        object_type="federation.inboxmessage",
+        object_id=header.id,
+        extra={"from": header.sender, "type": header.type, "thread": header.thread},
+    )
+
+
+def _receive_in_bulk(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeError | None]:
+    results: list[Accepted | EnvelopeError | None] = [None] * len(tokens)
+    refused: set[str | None] = set()
+    events: list[AuditEvent] = []
+    opened_list: list[tuple[int, Opened, str | None]] = []
+    # 1. Open every envelope (the cryptography): a refusal defers its thread's later ones.
+    for index, token in enumerate(tokens):
+        thread = outer_thread(token)
+        if thread is not None and thread in refused:
+            continue
+        try:
+            opened_list.append((index, _open(token), thread))
+        except EnvelopeError as exc:
+            results[index] = exc
+            events.append(_rejected(actor, exc))
+            refused.add(thread)
+    # 2. Duplicates and replays, against what is stored and within the batch.
+    ids = [opened.message.header.id for _, opened, _ in opened_list]
+    stored = {
+        row.message_id: row
+        for row in InboxMessage.objects.filter(message_id__in=ids).only(
+            "message_id", "digest", "receipt", "sender_state"
+        )
+    }
+    new: list[tuple[int, Opened, InboxMessage]] = []
+    for index, opened, thread in opened_list:
+        header = opened.message.header
+        if thread is not None and thread in refused:
+            continue
+        if header.type == PING_TYPE:
+            results[index] = Accepted(header.id, opened.digest, _receipt(opened), duplicate=False)
+            continue
+        previous = stored.get(header.id)
+        if previous is not None:
+            if previous.digest == opened.digest and previous.sender_state == header.sender:
+                results[index] = Accepted(
+                    header.id, previous.digest, previous.receipt, duplicate=True
+                )
+                continue
+            replayed = EnvelopeError(
+                Rejection.REPLAYED,
+                f"message id {header.id} was already received with other content",
+            )
+            results[index] = replayed
+            events.append(_rejected(actor, replayed))
+            refused.add(thread)
+            continue
+        row = _row(opened)
+        stored[header.id] = row
+        new.append((index, opened, row))
+    # 3. Store the new ones at once; their effects and audit in the same transaction.
+    InboxMessage.objects.bulk_create([row for _, _, row in new])
+    for index, opened, row in new:
+        dispatch(row)
+        results[index] = Accepted(row.message_id, row.digest, row.receipt, duplicate=False)
+        events.append(_received(actor, opened))
+    record_many(events)
+    return results
+
+
+def _receive_one_by_one(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeError | None]:
     results: list[Accepted | EnvelopeError | None] = []
     refused_threads: set[str] = set()
     audit: list[AuditEvent] = []
-    with transaction.atomic():
-        for token in tokens:
-            thread = outer_thread(token)
-            if thread is not None and thread in refused_threads:
-                results.append(None)
-                continue
-            try:
-                results.append(receive(token, actor, audit=audit))
-            except EnvelopeError as exc:
-                results.append(exc)
-                if thread is not None:
-                    refused_threads.add(thread)
-        record_many(audit)  # the batch's audit events, in the same transaction
+    for token in tokens:
+        thread = outer_thread(token)
+        if thread is not None and thread in refused_threads:
+            results.append(None)
+            continue
+        try:
+            results.append(receive(token, actor, audit=audit))
+        except EnvelopeError as exc:
+            results.append(exc)
+            if thread is not None:
+                refused_threads.add(thread)
+    record_many(audit)
     return results
+
+
+def _open(token: str | bytes) -> Opened:
+    return open_envelope(
+        token,
+        state=settings.HANOINET_STATE,
+        keys=own_decryption_keys(),
+        sender_key=peer_verify_key,
+        now=timezone.now(),
+        max_bytes=settings.HANOINET_FEDERATION_MAX_BYTES,
+        max_skew=settings.HANOINET_FEDERATION_MAX_SKEW,
+    )
+
+
+def _row(opened: Opened) -> InboxMessage:
+    header = opened.message.header
+    return InboxMessage(
+        message_id=header.id,
+        sender_state=header.sender,
+        sender_kid=header.sender_kid,
+        message_type=header.type,
+        thread_id=header.thread,
+        in_reply_to=header.in_reply_to or "",
+        body=dict(opened.message.body),
+        created_at=header.created_at,
+        expires_at=header.expires_at,
+        digest=opened.digest,
+        receipt=_receipt(opened),
+        signed=opened.signed.decode("ascii"),
+    )
 
 
 def receive(token: str | bytes, actor: Actor, *, audit: list[AuditEvent] | None = None) -> Accepted:
@@ -67,30 +193,10 @@ def receive(token: str | bytes, actor: Actor, *, audit: list[AuditEvent] | None 
     within its transaction; otherwise they are written at once.
     """
     events: list[AuditEvent] = [] if audit is None else audit
-    now = timezone.now()
     try:
-        opened = open_envelope(
-            token,
-            state=settings.HANOINET_STATE,
-            keys=own_decryption_keys(),
-            sender_key=peer_verify_key,
-            now=now,
-            max_bytes=settings.HANOINET_FEDERATION_MAX_BYTES,
-            max_skew=settings.HANOINET_FEDERATION_MAX_SKEW,
-        )
-        return _store(opened, actor, events)
+        return _store(_open(token), actor, events)
     except EnvelopeError as exc:
-        events.append(
-            event(
-                actor,
-                "federation.rejected",
-                outcome=AuditEvent.Outcome.DENIED,
-                reason=exc.detail[:500],
-                object_type="federation.envelope",
-                object_id="",
-                extra={"code": str(exc.code)},
-            )
-        )
+        events.append(_rejected(actor, exc))
         raise
     finally:
         if audit is None:
@@ -118,35 +224,15 @@ def _store(opened: Opened, actor: Actor, audit: list[AuditEvent]) -> Accepted:
         # Insert first: new messages are the common case, and the unique message id makes
         # a duplicate (or two copies arriving at once) fail here, inside a savepoint.
         with transaction.atomic():
-            stored = InboxMessage.objects.create(
-                message_id=header.id,
-                sender_state=header.sender,
-                sender_kid=header.sender_kid,
-                message_type=header.type,
-                thread_id=header.thread,
-                in_reply_to=header.in_reply_to or "",
-                body=dict(opened.message.body),
-                created_at=header.created_at,
-                expires_at=header.expires_at,
-                digest=opened.digest,
-                receipt=_receipt(opened),
-                signed=opened.signed.decode("ascii"),
-            )
+            stored = _row(opened)
+            stored.save(force_insert=True)
             dispatch(stored)
-        audit.append(
-            event(
-                actor,
-                "federation.received",
-                object_type="federation.inboxmessage",
-                object_id=header.id,
-                extra={"from": header.sender, "type": header.type, "thread": header.thread},
-            )
-        )
     except IntegrityError:
         existing = _previous(opened)
         if existing is None:
             raise
         return existing
+    audit.append(_received(actor, opened))
     return Accepted(header.id, opened.digest, stored.receipt, duplicate=False)
 
 
