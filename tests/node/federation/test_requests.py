@@ -279,3 +279,87 @@ def test_bad_json_in_a_structured_field_is_named(
     ).content.decode()
     assert "Not valid JSON" in page
     assert not CooperationRequest.objects.exists()
+
+
+def _incoming_preservation(client: Client, khm: Peer, days: int | None = None) -> str:
+    import uuid
+
+    code = str(uuid.uuid4())
+    fields = example("preservation")
+    if days:
+        fields["preservation_days"] = days
+    _m, token = khm.envelope(
+        type="request.submit",
+        thread=code,
+        body={"request": code, "kind": "preservation", "fields": fields, "reference": "KHM-P1"},
+    )
+    assert (
+        client.post("/federation/v1/inbox", data=token, content_type="application/jose").status_code
+        == 200
+    )
+    return code
+
+
+def test_executing_a_preservation_starts_the_60_day_clock_on_both_sides(
+    client: Client, khm: Peer, poc: User, verified_client: Callable[[User], Client]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    code = _incoming_preservation(client, khm)
+    for event in ("acknowledge", "start", "execute"):
+        call(client, poc, "post", f"/{code}/events", {"event": event})
+    row = CooperationRequest.objects.get(code=code)
+    assert row.preserved_until is not None
+    assert row.preserved_at is not None
+    assert row.preserved_until - row.preserved_at == timedelta(days=60)
+    deliver_due()
+    executed = khm.received[-1]
+    assert executed.body["event"] == "execute"
+    assert str(executed.body["preserved_until"]).startswith(row.preserved_until.date().isoformat())
+    # Ending in under 14 days shows on the dashboard.
+    CooperationRequest.objects.filter(code=code).update(
+        preserved_until=timezone.now() + timedelta(days=5)
+    )
+    page = verified_client(poc).get("/").content.decode()
+    assert "Preservations ending soon" in page
+    assert "KHM-P1" in page
+
+
+def test_a_longer_requested_period_is_kept(client: Client, khm: Peer, poc: User) -> None:
+    from datetime import timedelta
+
+    code = _incoming_preservation(client, khm, days=90)
+    for event in ("start", "execute"):
+        call(client, poc, "post", f"/{code}/events", {"event": event})
+    row = CooperationRequest.objects.get(code=code)
+    assert row.preserved_until is not None
+    assert row.preserved_at is not None
+    assert row.preserved_until - row.preserved_at == timedelta(days=90)
+
+
+def test_the_mla_request_that_follows_holds_the_preservation(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    import uuid
+
+    code = _incoming_preservation(client, khm)
+    for event in ("start", "execute"):
+        call(client, poc, "post", f"/{code}/events", {"event": event})
+    follow_up = str(uuid.uuid4())
+    fields = {**example("stored_data"), "preservation_reference": "KHM-P1"}
+    _m, token = khm.envelope(
+        type="request.submit",
+        thread=follow_up,
+        body={
+            "request": follow_up,
+            "kind": "stored_data",
+            "fields": fields,
+            "reference": "KHM-MLA-1",
+        },
+    )
+    client.post("/federation/v1/inbox", data=token, content_type="application/jose")
+    row = CooperationRequest.objects.get(code=code)
+    assert row.held_pending_mla is True
+    assert row.preserved_until is None

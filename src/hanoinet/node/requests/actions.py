@@ -6,12 +6,16 @@ as a signed message to the other State's node, which applies it to its copy.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from hanoinet.core.convention import KINDS, MODEL_VERSION, Problem, validate
 from hanoinet.core.convention.lifecycle import (
@@ -26,6 +30,7 @@ from hanoinet.core.convention.lifecycle import (
     legal_target,
     requirements,
 )
+from hanoinet.core.convention.limits import preservation_term
 from hanoinet.core.convention.offences import Modifier, Offence, OffenceCode
 from hanoinet.node.audit.actor import Actor
 from hanoinet.node.audit.record import record
@@ -182,6 +187,7 @@ def do_send_request(actor: Actor, request: CooperationRequest) -> CooperationReq
             "model": request.model_version,
         },
     )
+    hold_preservation_for(request)
     _event(request, Event.SEND, Side.REQUESTING, before, actor, {})
     record(actor, "request.send", request, extra={"kind": request.kind, "to": request.counterpart})
     return request
@@ -258,15 +264,65 @@ def do_change_status(
         raise RequestError("this change needs more", exc.problems) from None
     request.updated_at = timezone.now()
     request.save(update_fields=["status", "updated_at"])
+    details = {**decision.details(), **_preservation_started(request, event)}
     enqueue(
         recipient_state=request.counterpart,
         message_type=STATUS_TYPE,
         thread_id=request.thread_id,
-        body={"request": str(request.code), "event": str(event), **decision.details()},
+        body={"request": str(request.code), "event": str(event), **details},
     )
-    _event(request, event, side, before, actor, decision.details())
+    _event(request, event, side, before, actor, details)
     record(actor, f"request.{event}", request, extra=decision.details())
     return request
+
+
+def _preservation_started(request: CooperationRequest, event: Event) -> dict[str, Any]:
+    """The requested State executing a preservation starts its clock (Art. 42)."""
+    if request.kind != "preservation" or request.direction != CooperationRequest.Direction.INCOMING:
+        return {}
+    if event not in (Event.EXECUTE, Event.EXECUTE_PARTIALLY):
+        return {}
+    days = request.fields.get("preservation_days")
+    term = preservation_term(
+        timezone.now(),
+        days if isinstance(days, int) and not isinstance(days, bool) else None,
+        settings.HANOINET_PRESERVATION_MIN_DAYS,
+    )
+    request.preserved_at, request.preserved_until = term.preserved_at, term.preserved_until
+    request.save(update_fields=["preserved_at", "preserved_until"])
+    assert term.preserved_until is not None  # noqa: S101 - a new term always ends
+    return {
+        "preserved_at": term.preserved_at.isoformat(),
+        "preserved_until": term.preserved_until.isoformat(),
+    }
+
+
+def hold_preservation_for(request: CooperationRequest) -> None:
+    """An MLA request that follows a preservation keeps the data held until it is decided."""
+    reference = str(request.fields.get("preservation_reference", ""))
+    if request.kind == "preservation" or not reference:
+        return
+    outgoing = request.direction == CooperationRequest.Direction.OUTGOING
+    match = Q(reference=reference) if outgoing else Q(their_reference=reference)
+    if _is_uuid(reference):
+        match |= Q(code=reference)
+    # Only a preservation still running is held: an MLA request after expiry revives nothing.
+    running = Q(preserved_until__isnull=True) | Q(preserved_until__gt=timezone.now())
+    CooperationRequest.objects.filter(
+        match,
+        running,
+        kind="preservation",
+        direction=request.direction,
+        counterpart=request.counterpart,
+    ).update(held_pending_mla=True, preserved_until=None)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def receive_status(
@@ -300,7 +356,13 @@ def receive_status(
     objections = [problem.as_dict() for problem in requirements(event, _facts(request, decision))]
     request.status = legal_target(before, event, side)
     request.updated_at = timezone.now()
-    request.save(update_fields=["status", "updated_at"])
+    until = parse_datetime(str(details.get("preserved_until", "")))
+    if request.kind == "preservation" and until is not None and not request.held_pending_mla:
+        request.preserved_at = (
+            parse_datetime(str(details.get("preserved_at", ""))) or request.updated_at
+        )
+        request.preserved_until = until
+    request.save(update_fields=["status", "updated_at", "preserved_at", "preserved_until"])
     _event(
         request,
         event,

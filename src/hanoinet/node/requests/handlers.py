@@ -13,7 +13,13 @@ from hanoinet.node.audit.actor import system_actor
 from hanoinet.node.federation.delivery import message_delivered
 from hanoinet.node.federation.handlers import handles
 from hanoinet.node.federation.models import InboxMessage, OutboxMessage
-from hanoinet.node.requests.actions import STATUS_TYPE, SUBMIT_TYPE, _event, receive_status
+from hanoinet.node.requests.actions import (
+    STATUS_TYPE,
+    SUBMIT_TYPE,
+    _event,
+    hold_preservation_for,
+    receive_status,
+)
 from hanoinet.node.requests.models import CooperationRequest
 
 
@@ -45,6 +51,7 @@ def request_submitted(message: InboxMessage) -> None:
         model_version=str(body.get("model", ""))[:16],
     )
     # Checked again here: the requested State sees at once what is missing, by article.
+    hold_preservation_for(request)
     problems = [problem.as_dict() for problem in validate(kind, fields)]
     _event(
         request,

@@ -67,6 +67,11 @@ class CooperationRequest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Preservation (Art. 42): from the requested State's execution; None while held
+    # pending the decision on the mutual legal assistance request that followed.
+    preserved_at = models.DateTimeField(null=True, blank=True)
+    preserved_until = models.DateTimeField(null=True, blank=True)
+    held_pending_mla = models.BooleanField(default=False)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-updated_at", "-id"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,8 +16,11 @@ from hanoinet.node.cases.access import cases_for_user
 from hanoinet.node.cases.models import Case
 from hanoinet.node.oncall.access import pages_for_user
 from hanoinet.node.oncall.models import Page
+from hanoinet.node.requests.access import kinds_for, visible_requests
 
 RECENT = 5
+# Preservations ending within this many days are shown on the dashboard.
+PRESERVATION_WARNING_DAYS = 14
 
 
 @require_GET
@@ -30,6 +35,20 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         cases = cases_for_user(actor)
         context["open_case_count"] = cases.filter(status=Case.Status.OPEN).count()
         context["recent_cases"] = list(cases[:RECENT])
+    if kinds_for(user):
+        soon = timezone.now() + timedelta(days=PRESERVATION_WARNING_DAYS)
+        preservations = visible_requests(actor).filter(kind="preservation")
+        context["preservations_ending"] = list(
+            preservations.filter(
+                preserved_until__gt=timezone.now(), preserved_until__lte=soon
+            ).order_by("preserved_until")[:20]
+        )
+        context["preservations_held"] = preservations.filter(held_pending_mla=True).count()
+        context["incoming_open"] = (
+            visible_requests(actor)
+            .filter(direction="incoming", status__in=["delivered", "acknowledged", "in_progress"])
+            .count()
+        )
     if user.has_role(Role.AUDITOR):
         midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         context["audit_today"] = AuditEvent.objects.filter(at__gte=midnight).count()
