@@ -363,3 +363,50 @@ def test_the_mla_request_that_follows_holds_the_preservation(
     row = CooperationRequest.objects.get(code=code)
     assert row.held_pending_mla is True
     assert row.preserved_until is None
+
+
+def test_a_provider_in_a_third_state_is_reported_and_a_draft_prepared(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    from tests.node.federation.conftest import register_node
+
+    register_node(
+        "FRA",
+        __import__("hanoinet.core.keys", fromlist=["x"]).generate_node_keys(),
+        "http://fra.test",
+    )
+    # Requested side (we are asked by Cambodia): report the provider in France.
+    code = _incoming_preservation(client, khm)
+    status, body = call(
+        client,
+        poc,
+        "post",
+        f"/{code}/third-country",
+        {"state": "FRA", "provider": "Exchange SAS, Paris", "path": "KHM carrier -> FRA exchange"},
+    )
+    assert status == 200, body
+    deliver_due()
+    assert khm.received[-1].header.type == "request.provider"
+    assert khm.received[-1].body["third_state"] == "FRA"
+    status, body = call(
+        client,
+        poc,
+        "post",
+        f"/{code}/third-country",
+        {"state": "ZZZ", "provider": "x", "path": "y"},
+    )
+    assert (status, body["error"]) == (400, "ZZZ is not in the register in force")
+    # Requesting side (our request to Cambodia): Cambodia reports; a draft to France is ready.
+    ours = draft(client, poc, example("preservation"))
+    call(client, poc, "post", f"/{ours}/send")
+    deliver_due()
+    _m, token = khm.envelope(
+        type="request.provider",
+        thread=ours,
+        body={"request": ours, "third_state": "FRA", "provider": "Exchange SAS", "path": "via KHM"},
+    )
+    client.post("/federation/v1/inbox", data=token, content_type="application/jose")
+    prepared = CooperationRequest.objects.get(counterpart="FRA", direction="outgoing")
+    assert prepared.status == "draft"
+    assert prepared.fields["custodian_or_location"].startswith("Exchange SAS (FRA)")
+    assert prepared.reference == "VNM-42-FRA"

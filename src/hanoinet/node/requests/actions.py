@@ -371,3 +371,85 @@ def receive_status(
         actor,
         {**decision.details(), **({"objections": objections} if objections else {})},
     )
+
+
+PROVIDER_TYPE = "request.provider"
+
+
+@transaction.atomic
+def do_report_third_country_provider(
+    actor: Actor, request: CooperationRequest, *, state: str, provider: str, path: str
+) -> None:
+    """Art. 43: while preserving, the requested State found that a provider in a third State
+    took part in the communication; it tells the requester who and by which path."""
+    if not may_handle(actor.user, request.kind):
+        raise Http404
+    if request.direction != CooperationRequest.Direction.INCOMING or request.kind != "preservation":
+        raise RequestError("only the requested State reports a provider, on a preservation request")
+    state = state.upper()
+    if not RegisterState.objects.filter(code=state).exists():
+        raise RequestError(f"{state or 'the third State'} is not in the register in force")
+    if state in (request.counterpart, settings.HANOINET_STATE):
+        raise RequestError("the third State is neither the requesting nor the requested State")
+    if not provider.strip() or not path.strip():
+        raise RequestError("the provider's identity and the path are required (Art. 43)")
+    details = {
+        "third_state": state,
+        "provider": provider.strip()[:500],
+        "path": path.strip()[:2000],
+    }
+    enqueue(
+        recipient_state=request.counterpart,
+        message_type=PROVIDER_TYPE,
+        thread_id=request.thread_id,
+        body={"request": str(request.code), **details},
+    )
+    _event(request, "third_country_provider", Side.REQUESTED, request.status, actor, details)
+    record(actor, "request.third_country_provider", request, extra=details)
+
+
+def receive_third_country_provider(
+    request: CooperationRequest, details: dict[str, Any], actor: Actor
+) -> CooperationRequest | None:
+    """On the requester's side: note the provider and path, and prepare the preservation
+    request to the third State, pre-filled from the first one (a draft to check and send)."""
+    state = str(details.get("third_state", "")).upper()[:3]
+    provider, path = str(details.get("provider", ""))[:500], str(details.get("path", ""))[:2000]
+    if request.direction != CooperationRequest.Direction.OUTGOING or not state or not provider:
+        return None
+    _event(
+        request,
+        "third_country_provider",
+        Side.REQUESTED,
+        request.status,
+        actor,
+        {"third_state": state, "provider": provider, "path": path},
+    )
+    fields = {
+        **request.fields,
+        "custodian_or_location": f"{provider} ({state}); path: {path}",
+        "provider": provider,
+    }
+    draft = CooperationRequest.objects.create(
+        direction=CooperationRequest.Direction.OUTGOING,
+        kind="preservation",
+        counterpart=state,
+        status=Status.DRAFT,
+        fields=fields,
+        urgency=request.urgency,
+        reference=f"{request.reference}-{state}"[:100] if request.reference else "",
+        model_version=MODEL_VERSION,
+        unit=request.unit,
+        created_by=None,
+    )
+    draft.thread_id = str(draft.code)
+    draft.save(update_fields=["thread_id"])
+    _event(
+        draft,
+        "draft",
+        Side.REQUESTING,
+        "",
+        actor,
+        {"from_request": str(request.code), "article": 43},
+    )
+    return draft

@@ -173,3 +173,26 @@ def change(request: HttpRequest, code: str, payload: EventIn) -> HttpResponse | 
     except actions.RequestError as exc:
         return _problems(request, exc)
     return as_json(row, detail=True)
+
+
+class ProviderIn(Schema):
+    state: str
+    provider: str
+    path: str
+
+
+@router.post(
+    "/{code}/third-country", summary="Art. 43: report a provider in a third State and the path"
+)
+def third_country(
+    request: HttpRequest, code: str, payload: ProviderIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    row = access.get_request(actor, code)
+    try:
+        actions.do_report_third_country_provider(
+            actor, row, state=payload.state, provider=payload.provider, path=payload.path
+        )
+    except actions.RequestError as exc:
+        return _error(request, 400, str(exc))
+    return as_json(row, detail=True)

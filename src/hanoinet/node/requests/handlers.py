@@ -14,11 +14,13 @@ from hanoinet.node.federation.delivery import message_delivered
 from hanoinet.node.federation.handlers import handles
 from hanoinet.node.federation.models import InboxMessage, OutboxMessage
 from hanoinet.node.requests.actions import (
+    PROVIDER_TYPE,
     STATUS_TYPE,
     SUBMIT_TYPE,
     _event,
     hold_preservation_for,
     receive_status,
+    receive_third_country_provider,
 )
 from hanoinet.node.requests.models import CooperationRequest
 
@@ -75,6 +77,21 @@ def request_status(message: InboxMessage) -> None:
     receive_status(
         request, Event(str(event)), body, system_actor(f"federation:{message.sender_state}")
     )
+
+
+@handles(PROVIDER_TYPE)
+def third_country_provider(message: InboxMessage) -> None:
+    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
+    code = _uuid(body.get("request"))
+    request = (
+        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
+        if code
+        else None
+    )
+    if request is not None:
+        receive_third_country_provider(
+            request, body, system_actor(f"federation:{message.sender_state}")
+        )
 
 
 @receiver(message_delivered, dispatch_uid="requests-delivered")
