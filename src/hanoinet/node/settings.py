@@ -234,6 +234,8 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 # a message that could not be delivered, and administrators are told.
 # Art. 42: at least 60 days; a State may keep preserved data longer.
 HANOINET_PRESERVATION_MIN_DAYS = config.env_int("HANOINET_PRESERVATION_MIN_DAYS", 60, minimum=60)
+# Request kinds that a second officer must approve before they leave (four eyes).
+HANOINET_FOUR_EYES_KINDS = config.env_list("HANOINET_FOUR_EYES_KINDS", [])
 HANOINET_FEDERATION_MAX_BYTES = config.env_int(
     "HANOINET_FEDERATION_MAX_BYTES", 2 * 1024 * 1024, minimum=4096
 )

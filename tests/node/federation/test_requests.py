@@ -410,3 +410,34 @@ def test_a_provider_in_a_third_state_is_reported_and_a_draft_prepared(
     assert prepared.status == "draft"
     assert prepared.fields["custodian_or_location"].startswith("Exchange SAS (FRA)")
     assert prepared.reference == "VNM-42-FRA"
+
+
+def test_four_eyes_a_second_officer_approves_and_the_request_leaves(
+    client: Client, khm: Peer, poc: User, make_user: Callable[..., User], settings: object
+) -> None:
+    settings.HANOINET_FOUR_EYES_KINDS = ["preservation"]  # type: ignore[attr-defined]
+    second = make_user("tuan", poc.unit, [Role.POINT_OF_CONTACT])
+    code = draft(client, poc, example("preservation"))
+    status, body = call(client, poc, "post", f"/{code}/send")
+    assert (status, "approval" in body["error"]) == (409, True)
+    status, body = call(client, poc, "post", f"/{code}/submit")
+    assert body["status"] == "awaiting_approval"
+    status, body = call(client, poc, "post", f"/{code}/approve")
+    assert status == 422  # the drafter cannot approve
+    assert "another officer" in body["detail"][0]["message"]
+    status, body = call(client, second, "post", f"/{code}/approve")
+    assert (status, body["status"]) == (200, "sent")
+    deliver_due()
+    assert khm.received[-1].header.type == "request.submit"
+
+
+def test_an_incomplete_draft_cannot_even_be_submitted_for_approval(
+    client: Client, khm: Peer, poc: User, settings: object
+) -> None:
+    settings.HANOINET_FOUR_EYES_KINDS = ["preservation"]  # type: ignore[attr-defined]
+    fields = example("preservation")
+    del fields["necessity"]
+    code = draft(client, poc, fields)
+    status, body = call(client, poc, "post", f"/{code}/submit")
+    assert status == 422
+    assert body["detail"][0]["element"] == "necessity"

@@ -151,26 +151,25 @@ def do_update_draft(
     return request
 
 
-@transaction.atomic
-def do_send_request(actor: Actor, request: CooperationRequest) -> CooperationRequest:
-    """Send a complete draft: checked against its article; incomplete requests never leave."""
-    if not may_handle(actor.user, request.kind):
-        raise Http404
-    request = CooperationRequest.objects.select_for_update().get(pk=request.pk)
+def needs_four_eyes(kind: str) -> bool:
+    return kind in settings.HANOINET_FOUR_EYES_KINDS
+
+
+def _transition(actor: Actor, request: CooperationRequest, event: Event, facts: Facts) -> str:
+    """Apply ``event`` to a locked copy of the request; return the status before."""
     before = request.status
     try:
-        request.status = apply(
-            Status(before),
-            Event.SEND,
-            Side.REQUESTING,
-            Facts(kind=KINDS[request.kind], fields=request.fields),
-        )
+        request.status = apply(Status(before), event, Side.REQUESTING, facts)
     except IllegalTransitionError as exc:
         raise RequestError(str(exc)) from None
     except TransitionRefusedError as exc:
         raise RequestError("the request is incomplete or out of scope", exc.problems) from None
     request.updated_at = timezone.now()
     request.save(update_fields=["status", "updated_at"])
+    return before
+
+
+def _submit(request: CooperationRequest) -> None:
     fields = request.fields
     enqueue(
         recipient_state=request.counterpart,
@@ -188,8 +187,74 @@ def do_send_request(actor: Actor, request: CooperationRequest) -> CooperationReq
         },
     )
     hold_preservation_for(request)
+
+
+def _locked(actor: Actor, request: CooperationRequest) -> CooperationRequest:
+    if not may_handle(actor.user, request.kind):
+        raise Http404
+    return CooperationRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def do_send_request(actor: Actor, request: CooperationRequest) -> CooperationRequest:
+    """Send a complete draft: checked against its article; incomplete requests never leave."""
+    request = _locked(actor, request)
+    if needs_four_eyes(request.kind):
+        raise RequestError(
+            "this kind of request needs a second officer's approval: submit it for approval"
+        )
+    before = _transition(
+        actor, request, Event.SEND, Facts(kind=KINDS[request.kind], fields=request.fields)
+    )
+    _submit(request)
     _event(request, Event.SEND, Side.REQUESTING, before, actor, {})
     record(actor, "request.send", request, extra={"kind": request.kind, "to": request.counterpart})
+    return request
+
+
+@transaction.atomic
+def do_submit_for_approval(actor: Actor, request: CooperationRequest) -> CooperationRequest:
+    request = _locked(actor, request)
+    facts = Facts(kind=KINDS[request.kind], fields=request.fields)
+    before = _transition(actor, request, Event.SUBMIT_FOR_APPROVAL, facts)
+    _event(request, Event.SUBMIT_FOR_APPROVAL, Side.REQUESTING, before, actor, {})
+    record(actor, "request.submit_for_approval", request)
+    return request
+
+
+@transaction.atomic
+def do_approve(actor: Actor, request: CooperationRequest) -> CooperationRequest:
+    """The second officer approves: the request is sent (four-eyes principle)."""
+    request = _locked(actor, request)
+    drafter = (
+        request.created_by_id is not None
+        and actor.user is not None
+        and request.created_by_id == actor.user.pk
+    )
+    before = _transition(actor, request, Event.APPROVE, Facts(approver_is_drafter=drafter))
+    _submit(request)
+    _event(request, Event.APPROVE, Side.REQUESTING, before, actor, {})
+    record(
+        actor, "request.approve", request, extra={"kind": request.kind, "to": request.counterpart}
+    )
+    return request
+
+
+@transaction.atomic
+def do_return_to_draft(
+    actor: Actor, request: CooperationRequest, note: str = ""
+) -> CooperationRequest:
+    request = _locked(actor, request)
+    before = _transition(actor, request, Event.RETURN_TO_DRAFT, Facts())
+    _event(
+        request,
+        Event.RETURN_TO_DRAFT,
+        Side.REQUESTING,
+        before,
+        actor,
+        {"note": note[:2000]} if note else {},
+    )
+    record(actor, "request.return_to_draft", request)
     return request
 
 

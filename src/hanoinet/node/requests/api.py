@@ -137,6 +137,36 @@ def update(request: HttpRequest, code: str, payload: FieldsIn) -> HttpResponse |
     return as_json(row, detail=True)
 
 
+@router.post("/{code}/submit", summary="Submit a complete draft for a second officer's approval")
+def submit(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_submit_for_approval(actor, access.get_request(actor, code))
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+@router.post("/{code}/approve", summary="Approve (another officer than the drafter) and send")
+def approve(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_approve(actor, access.get_request(actor, code))
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+@router.post("/{code}/return", summary="Send a submitted draft back to its drafter")
+def return_to_draft(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_return_to_draft(actor, access.get_request(actor, code))
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
 @router.post("/{code}/send", summary="Send a complete draft to the requested State")
 def send(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
     actor = actor_from_request(request)
