@@ -441,3 +441,51 @@ def test_an_incomplete_draft_cannot_even_be_submitted_for_approval(
     status, body = call(client, poc, "post", f"/{code}/submit")
     assert status == 422
     assert body["detail"][0]["element"] == "necessity"
+
+
+def test_approval_and_provider_report_in_the_browser(
+    client: Client,
+    khm: Peer,
+    poc: User,
+    make_user: Callable[..., User],
+    settings: object,
+    verified_client: Callable[[User], Client],
+) -> None:
+    from tests.node.federation.conftest import register_node
+
+    settings.HANOINET_FOUR_EYES_KINDS = ["preservation"]  # type: ignore[attr-defined]
+    second = make_user("tuan", poc.unit, [Role.POINT_OF_CONTACT])
+    code = draft(client, poc, example("preservation"))
+    drafter = verified_client(poc)
+    page = drafter.get(f"/requests/{code}/").content.decode()
+    assert "Submit for approval" in page
+    drafter.post(f"/requests/{code}/", {"action": "submit"})
+    page = drafter.post(f"/requests/{code}/", {"action": "approve"}).content.decode()
+    assert "another officer must approve" in page
+    verified_client(second).post(f"/requests/{code}/", {"action": "approve"})
+    assert CooperationRequest.objects.get(code=code).status == "sent"
+
+    register_node(
+        "FRA",
+        __import__("hanoinet.core.keys", fromlist=["x"]).generate_node_keys(),
+        "http://fra.test",
+    )
+    incoming = _incoming_preservation(client, khm)
+    call(client, poc, "post", f"/{incoming}/events", {"event": "start"})
+    page = drafter.get(f"/requests/{incoming}/").content.decode()
+    assert "Provider in a third State (Art. 43)" in page
+    response = drafter.post(
+        f"/requests/{incoming}/",
+        {
+            "action": "third_country",
+            "third_state": "FRA",
+            "provider": "Exchange SAS",
+            "path": "via KHM",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        CooperationRequest.objects.get(code=incoming)
+        .events.filter(event="third_country_provider")
+        .exists()
+    )

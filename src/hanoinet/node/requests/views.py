@@ -88,15 +88,39 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
     grounds = [(g.value, translate(REFUSAL_GROUNDS[g].label)) for g in sorted(kind.refusal_grounds)]
     decision = DecisionForm(request.POST or None, events=events, grounds=grounds)
     send_problems: list[str] = []
-    if request.method == "POST" and request.POST.get("action") == "send":
+    simple = {
+        "send": (actions.do_send_request, _("Request sent.")),
+        "submit": (actions.do_submit_for_approval, _("Submitted for approval.")),
+        "approve": (actions.do_approve, _("Approved and sent.")),
+        "return": (actions.do_return_to_draft, _("Returned to the drafter.")),
+    }
+    chosen = request.POST.get("action", "") if request.method == "POST" else ""
+    if chosen in simple:
+        action, done = simple[chosen]
         try:
-            actions.do_send_request(actor, row)
+            action(actor, row)
         except actions.RequestError as exc:
             send_problems = [problem_text(p) for p in exc.problems] or [str(exc)]
         else:
-            messages.success(request, _("Request sent."))
+            messages.success(request, done)
             return redirect("requests:detail", code=row.code)
-    elif request.method == "POST" and decision.is_valid():
+    elif chosen == "third_country":
+        try:
+            actions.do_report_third_country_provider(
+                actor,
+                row,
+                state=request.POST.get("third_state", "")[:3],
+                provider=request.POST.get("provider", "")[:500],
+                path=request.POST.get("path", "")[:2000],
+            )
+        except actions.RequestError as exc:
+            send_problems = [str(exc)]
+        else:
+            messages.success(
+                request, _("The requesting State is told of the provider and the path.")
+            )
+            return redirect("requests:detail", code=row.code)
+    elif request.method == "POST" and not chosen and decision.is_valid():
         data = decision.cleaned_data
         try:
             actions.do_change_status(
@@ -135,7 +159,16 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "problems": [problem_text(p) for p in validate(kind, row.fields)],
             "send_problems": send_problems,
             "decision": decision,
-            "can_send": row.status == Status.DRAFT and row.direction == "outgoing",
+            "can_send": row.status == Status.DRAFT
+            and row.direction == "outgoing"
+            and not actions.needs_four_eyes(row.kind),
+            "can_submit": row.status == Status.DRAFT
+            and row.direction == "outgoing"
+            and actions.needs_four_eyes(row.kind),
+            "can_approve": row.status == Status.AWAITING_APPROVAL,
+            "can_report_provider": row.kind == "preservation"
+            and row.direction == "incoming"
+            and row.status in (Status.IN_PROGRESS, Status.EXECUTED, Status.PARTIALLY_EXECUTED),
             "events": row.events.all(),
         },
     )
