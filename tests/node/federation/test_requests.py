@@ -489,3 +489,67 @@ def test_approval_and_provider_report_in_the_browser(
         .events.filter(event="third_country_provider")
         .exists()
     )
+
+
+def test_conditions_bind_before_release_and_onward_transfer_needs_authorisation(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    from tests.node.federation.conftest import register_node
+
+    register_node(
+        "FRA",
+        __import__("hanoinet.core.keys", fromlist=["x"]).generate_node_keys(),
+        "http://fra.test",
+    )
+    # Requested side: conditions attached; execution waits for acceptance.
+    incoming = _incoming_preservation(client, khm)
+    call(client, poc, "post", f"/{incoming}/events", {"event": "start"})
+    status, body = call(client, poc, "post", f"/{incoming}/conditions", {"conditions": ["bribery"]})
+    assert status == 400
+    status, body = call(
+        client,
+        poc,
+        "post",
+        f"/{incoming}/conditions",
+        {"conditions": ["confidentiality", "limitation_of_use"], "text": "Only for case KHM-7"},
+    )
+    assert status == 200
+    status, body = call(client, poc, "post", f"/{incoming}/events", {"event": "execute"})
+    assert (status, "not accepted the conditions" in body["error"]) == (409, True)
+    _m, token = khm.envelope(
+        type="request.conditions", thread=incoming, body={"request": incoming, "action": "accept"}
+    )
+    client.post("/federation/v1/inbox", data=token, content_type="application/jose")
+    status, body = call(client, poc, "post", f"/{incoming}/events", {"event": "execute"})
+    assert (status, body["status"]) == (200, "executed")
+
+    # Requesting side: data from Cambodia may not go to France without its authorisation.
+    ours = draft(client, poc, example("preservation"))
+    call(client, poc, "post", f"/{ours}/send")
+    deliver_due()
+    status, body = call(
+        client, poc, "post", f"/{ours}/forward", {"state": "FRA", "information": "wallet T..."}
+    )
+    assert status == 403
+    assert "prior authorisation (Art. 36)" in body["error"]
+    _m, token = khm.envelope(
+        type="request.conditions",
+        thread=ours,
+        body={
+            "request": ours,
+            "action": "authorise_onward",
+            "state": "FRA",
+            "at": "2026-11-23T03:00:00Z",
+        },
+    )
+    client.post("/federation/v1/inbox", data=token, content_type="application/jose")
+    status, body = call(
+        client, poc, "post", f"/{ours}/forward", {"state": "FRA", "information": "wallet T..."}
+    )
+    assert (status, body["kind"], body["counterpart"], body["status"]) == (
+        200,
+        "spontaneous",
+        "FRA",
+        "draft",
+    )
+    assert AuditEvent.objects.filter(action="request.forward", outcome="denied").exists()

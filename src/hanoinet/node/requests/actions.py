@@ -321,6 +321,15 @@ def do_change_status(
     request = CooperationRequest.objects.select_for_update().get(pk=request.pk)
     before = request.status
     side = side_of(request)
+    if (
+        event in (Event.EXECUTE, Event.EXECUTE_PARTIALLY)
+        and request.conditions
+        and request.conditions_accepted_at is None
+    ):
+        raise RequestError(
+            "the requesting State has not accepted the conditions attached (Art. 36, 40): "
+            "nothing is released before it does"
+        )
     try:
         request.status = apply(Status(before), event, side, _facts(request, decision))
     except IllegalTransitionError as exc:
@@ -518,3 +527,160 @@ def receive_third_country_provider(
         {"from_request": str(request.code), "article": 43},
     )
     return draft
+
+
+CONDITIONS_TYPE = "request.conditions"
+
+
+@transaction.atomic
+def do_attach_conditions(
+    actor: Actor, request: CooperationRequest, conditions: list[str], text: str = ""
+) -> CooperationRequest:
+    """The requested State attaches conditions (Art. 36, 40); nothing is released until the
+    requesting State accepts them."""
+    request = _locked(actor, request)
+    if request.direction != CooperationRequest.Direction.INCOMING:
+        raise RequestError("only the requested State attaches conditions")
+    allowed = {str(c) for c in KINDS[request.kind].conditions}
+    unknown = [c for c in conditions if c not in allowed]
+    if unknown or not conditions:
+        raise RequestError(f"conditions must be among: {', '.join(sorted(allowed))}")
+    request.conditions, request.conditions_text = sorted(set(conditions)), text.strip()[:5000]
+    request.conditions_accepted_at = None
+    request.save(update_fields=["conditions", "conditions_text", "conditions_accepted_at"])
+    details = {"conditions": request.conditions, "text": request.conditions_text}
+    enqueue(
+        recipient_state=request.counterpart,
+        message_type=CONDITIONS_TYPE,
+        thread_id=request.thread_id,
+        body={"request": str(request.code), "action": "attach", **details},
+    )
+    _event(request, "conditions_attached", Side.REQUESTED, request.status, actor, details)
+    record(actor, "request.attach_conditions", request, extra=details)
+    return request
+
+
+@transaction.atomic
+def do_accept_conditions(actor: Actor, request: CooperationRequest) -> CooperationRequest:
+    """The requesting State accepts the conditions: they bind it (Art. 40)."""
+    request = _locked(actor, request)
+    if request.direction != CooperationRequest.Direction.OUTGOING or not request.conditions:
+        raise RequestError("there are no conditions to accept on this request")
+    request.conditions_accepted_at = timezone.now()
+    request.save(update_fields=["conditions_accepted_at"])
+    enqueue(
+        recipient_state=request.counterpart,
+        message_type=CONDITIONS_TYPE,
+        thread_id=request.thread_id,
+        body={"request": str(request.code), "action": "accept", "conditions": request.conditions},
+    )
+    _event(
+        request,
+        "conditions_accepted",
+        Side.REQUESTING,
+        request.status,
+        actor,
+        {"conditions": request.conditions},
+    )
+    record(actor, "request.accept_conditions", request)
+    return request
+
+
+@transaction.atomic
+def do_authorise_onward(
+    actor: Actor, request: CooperationRequest, state: str
+) -> CooperationRequest:
+    """The State that provided the data authorises its transfer to a third State (Art. 36)."""
+    request = _locked(actor, request)
+    state = state.upper()
+    if request.direction != CooperationRequest.Direction.INCOMING:
+        raise RequestError("only the State that provided the data authorises its onward transfer")
+    if not RegisterState.objects.filter(code=state).exists():
+        raise RequestError(f"{state or 'the third State'} is not in the register in force")
+    entry = {"state": state, "at": timezone.now().isoformat()}
+    request.onward_authorised = [*request.onward_authorised, entry]
+    request.save(update_fields=["onward_authorised"])
+    enqueue(
+        recipient_state=request.counterpart,
+        message_type=CONDITIONS_TYPE,
+        thread_id=request.thread_id,
+        body={"request": str(request.code), "action": "authorise_onward", **entry},
+    )
+    _event(request, "onward_authorised", Side.REQUESTED, request.status, actor, entry)
+    record(actor, "request.authorise_onward", request, extra=entry)
+    return request
+
+
+def onward_transfer_problem(request: CooperationRequest, state: str) -> str | None:
+    """Why data received on this request may not go to ``state``, or None if it may."""
+    if request.direction != CooperationRequest.Direction.OUTGOING:
+        return None  # our own data: our law decides
+    if any(
+        entry.get("state") == state.upper()
+        for entry in request.onward_authorised
+        if isinstance(entry, dict)
+    ):
+        return None
+    return (
+        f"data received from {request.counterpart} may not go to {state.upper()} without "
+        f"{request.counterpart}'s prior authorisation (Art. 36); ask for it on the thread"
+    )
+
+
+def do_forward_information(
+    actor: Actor, request: CooperationRequest, *, state: str, information: str
+) -> CooperationRequest:
+    """Share what a request brought with a third State, as spontaneous information —
+    only with the prior authorisation of the State that provided it."""
+    problem = onward_transfer_problem(request, state)
+    if problem:
+        # Not in a transaction: the refused attempt stays in the audit trail.
+        record(actor, "request.forward", request, outcome="denied", reason=problem)
+        raise RequestError(problem)
+    fields = {
+        "sending_authority": str(request.fields.get("requesting_authority", ""))[:500] or "—",
+        "offences": request.fields.get("offences", []),
+        "information": information[:20000],
+        "use_conditions": (
+            f"Provided by {request.counterpart}, onward transfer authorised (Art. 36)"
+        ),
+    }
+    shared = do_draft_request(
+        actor, kind="spontaneous", counterpart=state, fields=fields, reference=request.reference
+    )
+    record(
+        actor, "request.forward", request, extra={"to": state.upper(), "draft": str(shared.code)}
+    )
+    return shared
+
+
+def receive_conditions(request: CooperationRequest, body: dict[str, Any], actor: Actor) -> None:
+    action = body.get("action")
+    if action == "attach" and request.direction == CooperationRequest.Direction.OUTGOING:
+        conditions = [str(c) for c in body.get("conditions", []) if isinstance(c, str)]
+        request.conditions, request.conditions_text = conditions, str(body.get("text", ""))[:5000]
+        request.conditions_accepted_at = None
+        request.save(update_fields=["conditions", "conditions_text", "conditions_accepted_at"])
+        _event(
+            request,
+            "conditions_attached",
+            Side.REQUESTED,
+            request.status,
+            actor,
+            {"conditions": conditions},
+        )
+    elif (
+        action == "accept"
+        and request.direction == CooperationRequest.Direction.INCOMING
+        and request.conditions
+    ):
+        request.conditions_accepted_at = timezone.now()
+        request.save(update_fields=["conditions_accepted_at"])
+        _event(request, "conditions_accepted", Side.REQUESTING, request.status, actor, {})
+    elif (
+        action == "authorise_onward" and request.direction == CooperationRequest.Direction.OUTGOING
+    ):
+        entry = {"state": str(body.get("state", ""))[:3], "at": str(body.get("at", ""))[:40]}
+        request.onward_authorised = [*request.onward_authorised, entry]
+        request.save(update_fields=["onward_authorised"])
+        _event(request, "onward_authorised", Side.REQUESTED, request.status, actor, entry)

@@ -55,6 +55,16 @@ def as_json(row: CooperationRequest, *, detail: bool = False) -> dict[str, Any]:
     }
     if detail:
         data["fields"] = row.fields
+        data["conditions"] = {
+            "attached": row.conditions,
+            "text": row.conditions_text,
+            "accepted_at": row.conditions_accepted_at.isoformat()
+            if row.conditions_accepted_at
+            else None,
+        }
+        data["onward_authorised"] = row.onward_authorised
+        data["preserved_until"] = row.preserved_until.isoformat() if row.preserved_until else None
+        data["held_pending_mla"] = row.held_pending_mla
         data["problems"] = [problem_json(p) for p in validate(row.kind, row.fields)]
         data["allowed_events"] = [str(e) for e in allowed_events(Status(row.status), side)]
         data["events"] = [
@@ -226,3 +236,72 @@ def third_country(
     except actions.RequestError as exc:
         return _error(request, 400, str(exc))
     return as_json(row, detail=True)
+
+
+class ConditionsIn(Schema):
+    conditions: list[str]
+    text: str = ""
+
+
+class StateIn(Schema):
+    state: str
+
+
+class ForwardIn(Schema):
+    state: str
+    information: str
+
+
+@router.post("/{code}/conditions", summary="Requested State: attach conditions (Art. 36, 40)")
+def attach_conditions(
+    request: HttpRequest, code: str, payload: ConditionsIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_attach_conditions(
+            actor, access.get_request(actor, code), payload.conditions, payload.text
+        )
+    except actions.RequestError as exc:
+        return _error(request, 400, str(exc))
+    return as_json(row, detail=True)
+
+
+@router.post("/{code}/conditions/accept", summary="Requesting State: accept the conditions")
+def accept_conditions(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_accept_conditions(actor, access.get_request(actor, code))
+    except actions.RequestError as exc:
+        return _error(request, 409, str(exc))
+    return as_json(row, detail=True)
+
+
+@router.post(
+    "/{code}/onward", summary="Providing State: authorise transfer to a third State (Art. 36)"
+)
+def authorise_onward(
+    request: HttpRequest, code: str, payload: StateIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = actions.do_authorise_onward(actor, access.get_request(actor, code), payload.state)
+    except actions.RequestError as exc:
+        return _error(request, 400, str(exc))
+    return as_json(row, detail=True)
+
+
+@router.post(
+    "/{code}/forward", summary="Share received information with a third State (needs authorisation)"
+)
+def forward(request: HttpRequest, code: str, payload: ForwardIn) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        shared = actions.do_forward_information(
+            actor,
+            access.get_request(actor, code),
+            state=payload.state,
+            information=payload.information,
+        )
+    except actions.RequestError as exc:
+        return _error(request, 403, str(exc))
+    return as_json(shared, detail=True)

@@ -14,11 +14,13 @@ from hanoinet.node.federation.delivery import message_delivered
 from hanoinet.node.federation.handlers import handles
 from hanoinet.node.federation.models import InboxMessage, OutboxMessage
 from hanoinet.node.requests.actions import (
+    CONDITIONS_TYPE,
     PROVIDER_TYPE,
     STATUS_TYPE,
     SUBMIT_TYPE,
     _event,
     hold_preservation_for,
+    receive_conditions,
     receive_status,
     receive_third_country_provider,
 )
@@ -92,6 +94,19 @@ def third_country_provider(message: InboxMessage) -> None:
         receive_third_country_provider(
             request, body, system_actor(f"federation:{message.sender_state}")
         )
+
+
+@handles(CONDITIONS_TYPE)
+def conditions(message: InboxMessage) -> None:
+    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
+    code = _uuid(body.get("request"))
+    request = (
+        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
+        if code
+        else None
+    )
+    if request is not None:
+        receive_conditions(request, body, system_actor(f"federation:{message.sender_state}"))
 
 
 @receiver(message_delivered, dispatch_uid="requests-delivered")

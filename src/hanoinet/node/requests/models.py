@@ -72,6 +72,13 @@ class CooperationRequest(models.Model):
     preserved_at = models.DateTimeField(null=True, blank=True)
     preserved_until = models.DateTimeField(null=True, blank=True)
     held_pending_mla = models.BooleanField(default=False)
+    # Conditions the requested State attached (Art. 36, 40) and when the requester accepted
+    # them: the requested State releases nothing before. Onward transfers the sending State
+    # authorised: [{"state": "FRA", "at": "..."}].
+    conditions = models.JSONField(default=list, blank=True)
+    conditions_text = models.TextField(blank=True)
+    conditions_accepted_at = models.DateTimeField(null=True, blank=True)
+    onward_authorised = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-updated_at", "-id"]
