@@ -553,3 +553,30 @@ def test_conditions_bind_before_release_and_onward_transfer_needs_authorisation(
         "draft",
     )
     assert AuditEvent.objects.filter(action="request.forward", outcome="denied").exists()
+
+
+@pytest.mark.parametrize("page", ["/requests/", "/api/v1/requests", "/federation/"])
+def test_list_pages_make_a_constant_number_of_queries(
+    client: Client,
+    khm: Peer,
+    poc: User,
+    verified_client: Callable[[User], Client],
+    page: str,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = verified_client(poc)
+    headers = bearer(poc) if page.startswith("/api/") else {}
+
+    def queries_for(n: int) -> int:
+        for i in range(n):
+            draft(client, poc, {**example("preservation"), "reference": f"R{i}"})
+        officer.get(page, headers=headers)  # once first: a token's "last used" is written once
+        with CaptureQueriesContext(connection) as captured:
+            assert officer.get(page, headers=headers).status_code == 200
+        return len(captured)
+
+    few = queries_for(3)
+    many = queries_for(30)
+    assert many == few

@@ -84,6 +84,8 @@ class CooperationRequest(models.Model):
         ordering: ClassVar[list[str]] = ["-updated_at", "-id"]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["direction", "status", "-updated_at"], name="requests_box"),
+            # The inbox: newest first, a page at a time.
+            models.Index(fields=["-updated_at", "-id"], name="requests_recent"),
         ]
 
     def __str__(self) -> str:

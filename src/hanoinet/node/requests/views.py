@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +18,8 @@ from hanoinet.node.requests import access, actions
 from hanoinet.node.requests.forms import DecisionForm, DraftForm
 from hanoinet.node.requests.models import STATUS_LABELS
 
+PAGE_SIZE = 50
+
 
 @require_GET
 def list_view(request: HttpRequest) -> HttpResponse:
@@ -24,7 +28,15 @@ def list_view(request: HttpRequest) -> HttpResponse:
         key: request.GET.get(key, "")[:40]
         for key in ("direction", "status", "kind", "state", "urgency")
     }
-    rows = access.list_requests(actor, **filters)[:200]
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 10_000))
+    except ValueError:
+        page = 1
+    # One row more than shown tells whether there is a next page, without a COUNT.
+    start = (page - 1) * PAGE_SIZE
+    window = list(access.list_requests(actor, **filters)[start : start + PAGE_SIZE + 1])
+    rows, has_next = window[:PAGE_SIZE], len(window) > PAGE_SIZE
+    query = urlencode({key: value for key, value in filters.items() if value})
     template = (
         "requests/partials/table.html" if getattr(request, "htmx", False) else "requests/list.html"
     )
@@ -34,6 +46,9 @@ def list_view(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "filters": filters,
+            "page": page,
+            "has_next": has_next,
+            "query": query,
             "kinds": [
                 (code, translate(KINDS[code].title)) for code in access.kinds_for(actor.user)
             ],
