@@ -72,3 +72,16 @@ def test_the_check_needs_a_token(client: Client) -> None:
 def test_kinds_are_listed(client: Client, alice: User) -> None:
     answer = json.loads(client.get("/api/v1/convention/kinds", headers=bearer(alice)).content)
     assert len(answer["kinds"]) == 14
+
+
+def test_problems_come_in_the_caller_s_language(client: Client, alice: User) -> None:
+    fields = example("preservation")
+    del fields["custodian_or_location"]
+    _status, answer = check(client, alice, "preservation", json.dumps(fields), language="fr")
+    problems = answer["problems"]
+    assert isinstance(problems, list)
+    assert problems[0]["message"].startswith("Manquant : Gardien des données ou emplacement")
+    _status, answer = check(client, alice, "preservation", json.dumps(fields), language="vi")
+    problems = answer["problems"]
+    assert isinstance(problems, list)
+    assert problems[0]["message"].startswith("Còn thiếu: Người lưu giữ dữ liệu")
