@@ -60,7 +60,10 @@ def list_requests(
     state: str = "",
     urgency: str = "",
 ) -> QuerySet[CooperationRequest]:
-    rows = visible_requests(actor)
+    # The lists never show the request's content: leave the JSON columns in the database.
+    rows = visible_requests(actor).defer(
+        "fields", "conditions", "conditions_text", "onward_authorised"
+    )
     filters = {
         "direction": direction,
         "status": status,

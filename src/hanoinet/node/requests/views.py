@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -45,6 +46,8 @@ def list_view(request: HttpRequest) -> HttpResponse:
         template,
         {
             "rows": rows,
+            # One reverse() for the page instead of one per row.
+            "list_url": reverse("requests:list"),
             "filters": filters,
             "page": page,
             "has_next": has_next,
