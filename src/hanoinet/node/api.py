@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -57,6 +58,13 @@ def _field_name(location: Any) -> str:
     elif parts[:1] in (["query"], ["path"], ["body"]):
         parts = parts[1:]
     return ".".join(parts)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(
+        request, 413, "too large", f"the body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"
+    )
 
 
 @api.exception_handler(AuthenticationError)

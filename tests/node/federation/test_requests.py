@@ -580,3 +580,16 @@ def test_list_pages_make_a_constant_number_of_queries(
     few = queries_for(3)
     many = queries_for(30)
     assert many == few
+
+
+def test_an_oversized_or_hostile_draft_is_refused_cleanly(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    big = {"kind": "preservation", "counterpart": "KHM", "fields": {"facts": "x" * 3_000_000}}
+    status, _ = call(client, poc, "post", "", big)
+    assert 400 <= status < 500
+    hostile = {**example("preservation"), "facts": "<script>alert(1)</script>"}
+    code = draft(client, poc, hostile)
+    page = client.get(f"/api/v1/requests/{code}", headers=bearer(poc)).content.decode()
+    assert "<script>" in page  # JSON keeps the text as given; the HTML pages escape it
+    assert not CooperationRequest.objects.filter(fields__facts="x" * 3_000_000).exists()
