@@ -593,3 +593,22 @@ def test_an_oversized_or_hostile_draft_is_refused_cleanly(
     page = client.get(f"/api/v1/requests/{code}", headers=bearer(poc)).content.decode()
     assert "<script>" in page  # JSON keeps the text as given; the HTML pages escape it
     assert not CooperationRequest.objects.filter(fields__facts="x" * 3_000_000).exists()
+
+
+def test_our_own_art42_reservation_lets_us_refuse_preservation_for_fraud(
+    client: Client, khm: Peer, poc: User
+) -> None:
+    from hanoinet.node.register.models import RegisterState
+
+    refusal = {
+        "event": "refuse",
+        "grounds": ["dual_criminality_reservation"],
+        "reasons": "x",
+        "consultation_offered": True,
+    }
+    code = _incoming_preservation(client, khm)  # offence: Art. 13 fraud
+    status, _ = call(client, poc, "post", f"/{code}/events", refusal)
+    assert status == 422  # without our reservation, dual criminality cannot be required
+    RegisterState.objects.filter(code="VNM").update(art42_reservation=True)
+    status, body = call(client, poc, "post", f"/{code}/events", refusal)
+    assert (status, body["status"]) == (200, "refused")

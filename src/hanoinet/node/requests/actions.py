@@ -283,10 +283,11 @@ class Decision:
 
 
 def _facts(request: CooperationRequest, decision: Decision) -> Facts:
+    # The Art. 42 reservation is the requested State's: ours on a request we received,
+    # the other State's on one we sent (when we check the refusal it reports).
+    requested = request.counterpart if request.direction == "outgoing" else settings.HANOINET_STATE
     art42 = (
-        RegisterState.objects.filter(
-            code=request.counterpart if request.direction == "outgoing" else ""
-        )
+        RegisterState.objects.filter(code=requested)
         .values_list("art42_reservation", flat=True)
         .first()
     )
