@@ -74,6 +74,13 @@ def _raw_public(key: Ed25519PublicKey | X25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def public_jwk(key: Ed25519PublicKey | X25519PublicKey) -> dict[str, str]:
+    """The JWK of a public key (RFC 8037) with its RFC 7638 thumbprint as ``kid``."""
+    crv = "Ed25519" if isinstance(key, Ed25519PublicKey) else "X25519"
+    jwk = {"kty": "OKP", "crv": crv, "x": b64url(_raw_public(key))}
+    return {**jwk, "kid": jwk_thumbprint(jwk)}
+
+
 @dataclass(frozen=True, slots=True)
 class NodeKeys:
     """The private keys of one node."""
@@ -82,16 +89,10 @@ class NodeKeys:
     encryption: X25519PrivateKey
 
     def signing_public_jwk(self) -> dict[str, str]:
-        jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64url(_raw_public(self.signing.public_key()))}
-        return {**jwk, "kid": jwk_thumbprint(jwk), "use": "sig"}
+        return {**public_jwk(self.signing.public_key()), "use": "sig"}
 
     def encryption_public_jwk(self) -> dict[str, str]:
-        jwk = {
-            "kty": "OKP",
-            "crv": "X25519",
-            "x": b64url(_raw_public(self.encryption.public_key())),
-        }
-        return {**jwk, "kid": jwk_thumbprint(jwk), "use": "enc"}
+        return {**public_jwk(self.encryption.public_key()), "use": "enc"}
 
     def signing_key_id(self) -> str:
         return self.signing_public_jwk()["kid"]

@@ -649,7 +649,29 @@ PROPERTY = _e(
     50,
 )
 
-CONFISCATION_DOMESTIC_ORDER = RequestKind(
+
+def _asset_kind(
+    *, code: str, article: int, title: str, summary: str, elements: tuple[Element, ...]
+) -> RequestKind:
+    """Art. 50 requests, both routes and provisional measures: the Art. 40 content, the
+    property, the kind's own elements; Convention offences only; refusable also for
+    insufficient evidence or minimal value."""
+    return RequestKind(
+        code=code,
+        article=article,
+        title=title,
+        summary=summary,
+        elements=(*_mla_common(article), PROPERTY, *elements, *PRACTICE),
+        channels=(Channel.CENTRAL_AUTHORITY,),
+        scope=Scope.CONVENTION_OFFENCES,
+        dual_criminality=DualCriminality.MAY_BE_REQUIRED,
+        refusal_grounds=CONFISCATION_REFUSALS,
+        postponement_grounds=frozenset(PostponementGround),
+        articles=(50, 49, 31, 40),
+    )
+
+
+CONFISCATION_DOMESTIC_ORDER = _asset_kind(
     code="confiscation_domestic_order",
     article=50,
     title=N_("Confiscation: request for a domestic order"),
@@ -657,8 +679,6 @@ CONFISCATION_DOMESTIC_ORDER = RequestKind(
         "The requested State seeks its own confiscation order for proceeds or instrumentalities."
     ),
     elements=(
-        *_mla_common(50),
-        PROPERTY,
         _e(
             "grounds_for_order",
             N_("Facts sufficient for a domestic order"),
@@ -669,24 +689,15 @@ CONFISCATION_DOMESTIC_ORDER = RequestKind(
             REQ,
             50,
         ),
-        *PRACTICE,
     ),
-    channels=(Channel.CENTRAL_AUTHORITY,),
-    scope=Scope.CONVENTION_OFFENCES,
-    dual_criminality=DualCriminality.MAY_BE_REQUIRED,
-    refusal_grounds=CONFISCATION_REFUSALS,
-    postponement_grounds=frozenset(PostponementGround),
-    articles=(50, 49, 31, 40),
 )
 
-CONFISCATION_ENFORCEMENT = RequestKind(
+CONFISCATION_ENFORCEMENT = _asset_kind(
     code="confiscation_enforcement",
     article=50,
     title=N_("Confiscation: enforcement of a foreign order"),
     summary=N_("The requested State gives effect to a confiscation order of the requesting State."),
     elements=(
-        *_mla_common(50),
-        PROPERTY,
         _e(
             "order_copy",
             N_("Legally admissible copy of the order"),
@@ -719,24 +730,15 @@ CONFISCATION_ENFORCEMENT = RequestKind(
             REQ,
             50,
         ),
-        *PRACTICE,
     ),
-    channels=(Channel.CENTRAL_AUTHORITY,),
-    scope=Scope.CONVENTION_OFFENCES,
-    dual_criminality=DualCriminality.MAY_BE_REQUIRED,
-    refusal_grounds=CONFISCATION_REFUSALS,
-    postponement_grounds=frozenset(PostponementGround),
-    articles=(50, 49, 31, 40),
 )
 
-PROVISIONAL_MEASURES = RequestKind(
+PROVISIONAL_MEASURES = _asset_kind(
     code="provisional_measures",
     article=50,
     title=N_("Provisional measures: identify, trace, freeze or seize"),
     summary=N_("Freeze or seize property with a view to its eventual confiscation."),
     elements=(
-        *_mla_common(50),
-        PROPERTY,
         _e(
             "actions_sought",
             N_("Actions sought"),
@@ -755,14 +757,7 @@ PROVISIONAL_MEASURES = RequestKind(
             OPT,
             50,
         ),
-        *PRACTICE,
     ),
-    channels=(Channel.CENTRAL_AUTHORITY,),
-    scope=Scope.CONVENTION_OFFENCES,
-    dual_criminality=DualCriminality.MAY_BE_REQUIRED,
-    refusal_grounds=CONFISCATION_REFUSALS,
-    postponement_grounds=frozenset(PostponementGround),
-    articles=(50, 49, 31, 40),
 )
 
 RETURN_OF_PROCEEDS = RequestKind(

@@ -29,6 +29,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
+from hanoinet.core.jsonio import canonical
 from hanoinet.core.keys import b64url, jwk_thumbprint
 from hanoinet.core.register import fields as f
 from hanoinet.core.register.errors import (
@@ -49,7 +50,7 @@ MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 
 def canonical_bytes(payload: Mapping[str, object]) -> bytes:
     """Sorted keys, no insignificant whitespace, UTF-8: the same register, the same bytes."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical(payload)
 
 
 def public_jwk(key: Ed25519PrivateKey) -> dict[str, str]:

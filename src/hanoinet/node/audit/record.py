@@ -58,15 +58,14 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "code", obj.pk))
-    return AuditEvent.objects.create(
-        actor=actor.user,
-        actor_label=actor.label,
-        action=action,
-        outcome=outcome,
+    appended = event(
+        actor,
+        action,
         object_type=object_type,
         object_id=object_id,
+        outcome=outcome,
         reason=reason,
-        client_ip=actor.client_ip,
-        user_agent=actor.user_agent,
-        extra=extra or {},
+        extra=extra,
     )
+    appended.save(force_insert=True)
+    return appended

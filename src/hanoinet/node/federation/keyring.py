@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from hanoinet.core.envelope import DecryptionKey, EncryptionKey, SigningKey, VerifyKey
-from hanoinet.core.keys import b64url_decode, jwk_thumbprint, load_node_keys
+from hanoinet.core.keys import b64url_decode, load_node_keys, public_jwk
 from hanoinet.node.register.models import RegisterKey, RegisterState
 
 RETIRED_ENCRYPTION_PREFIX = "retired-enc-"  # see hanoinet.core.keys.rotate_node_keys
@@ -38,19 +38,9 @@ def _own(folder: Path) -> tuple[SigningKey, dict[str, DecryptionKey]]:
     for path in sorted(folder.glob(f"{RETIRED_ENCRYPTION_PREFIX}*.pem")):
         key = load_pem_private_key(path.read_bytes(), password=None)
         if isinstance(key, X25519PrivateKey):
-            jwk = keys_jwk(key.public_key())
-            decryption.setdefault(jwk["kid"], DecryptionKey(jwk["kid"], key))
+            kid = public_jwk(key.public_key())["kid"]
+            decryption.setdefault(kid, DecryptionKey(kid, key))
     return signer, decryption
-
-
-def keys_jwk(public: X25519PublicKey) -> dict[str, str]:
-    from cryptography.hazmat.primitives import serialization
-
-    from hanoinet.core.keys import b64url
-
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    jwk = {"kty": "OKP", "crv": "X25519", "x": b64url(raw)}
-    return {**jwk, "kid": jwk_thumbprint(jwk)}
 
 
 def own_signer() -> SigningKey:

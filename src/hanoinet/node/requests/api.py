@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +10,7 @@ from ninja import Router, Schema
 
 from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
-from hanoinet.node.audit.actor import actor_from_request
+from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.convention.text import problem_json
 from hanoinet.node.requests import access, actions
 from hanoinet.node.requests.models import CooperationRequest
@@ -147,44 +148,37 @@ def update(request: HttpRequest, code: str, payload: FieldsIn) -> HttpResponse |
     return as_json(row, detail=True)
 
 
-@router.post("/{code}/submit", summary="Submit a complete draft for a second officer's approval")
-def submit(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
+Step = Callable[[Actor, CooperationRequest], CooperationRequest]
+
+
+def _step(request: HttpRequest, code: str, step: Step) -> HttpResponse | dict[str, Any]:
+    """One of the requesting side's steps on a draft: send, submit, approve, return."""
     actor = actor_from_request(request)
     try:
-        row = actions.do_submit_for_approval(actor, access.get_request(actor, code))
+        row = step(actor, access.get_request(actor, code))
     except actions.RequestError as exc:
         return _problems(request, exc)
     return as_json(row, detail=True)
+
+
+@router.post("/{code}/submit", summary="Submit a complete draft for a second officer's approval")
+def submit(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
+    return _step(request, code, actions.do_submit_for_approval)
 
 
 @router.post("/{code}/approve", summary="Approve (another officer than the drafter) and send")
 def approve(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = actions.do_approve(actor, access.get_request(actor, code))
-    except actions.RequestError as exc:
-        return _problems(request, exc)
-    return as_json(row, detail=True)
+    return _step(request, code, actions.do_approve)
 
 
 @router.post("/{code}/return", summary="Send a submitted draft back to its drafter")
 def return_to_draft(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = actions.do_return_to_draft(actor, access.get_request(actor, code))
-    except actions.RequestError as exc:
-        return _problems(request, exc)
-    return as_json(row, detail=True)
+    return _step(request, code, actions.do_return_to_draft)
 
 
 @router.post("/{code}/send", summary="Send a complete draft to the requested State")
 def send(request: HttpRequest, code: str) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = actions.do_send_request(actor, access.get_request(actor, code))
-    except actions.RequestError as exc:
-        return _problems(request, exc)
-    return as_json(row, detail=True)
+    return _step(request, code, actions.do_send_request)
 
 
 @router.post(
