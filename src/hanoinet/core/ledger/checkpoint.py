@@ -21,7 +21,6 @@ signatures over the checkpoint text, not the timestamped C2SP ``cosignature/v1``
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -80,7 +79,9 @@ class Checkpoint:
         'log\\n0\\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\\n2026-01-02T00:00:00Z\\n'
         """
         root = base64.b64encode(self.root).decode("ascii")
-        return f"{self.origin}\n{self.size}\n{root}\n{self.timestamp.strftime(UTC_TIME)}\n"
+        # isoformat, not strftime: %Y is not zero-padded below year 1000 on glibc.
+        moment = self.timestamp.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return f"{self.origin}\n{self.size}\n{root}\n{moment}\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ def _parse_text(text: str) -> Checkpoint:
         raise MalformedError(f"{size[:30]!r} is not a decimal number", field="size")
     try:
         root_hash = base64.b64decode(root, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a non-ASCII character
         raise MalformedError("is not base64", field="root") from None
     # One text per checkpoint: refuse any other base64 spelling of the same bytes.
     if base64.b64encode(root_hash).decode("ascii") != root:

@@ -90,7 +90,8 @@ class CustodyEvent:
             "schema": SCHEMA,
             "kind": self.kind,
             "actor": self.actor,
-            "at": self.at.strftime(UTC_TIME),
+            # isoformat, not strftime: %Y is not zero-padded below year 1000 on glibc.
+            "at": self.at.isoformat(timespec="seconds").replace("+00:00", "Z"),
             "item_digest": self.item_digest,
             "reason": self.reason,
             "thread": self.thread,

@@ -20,7 +20,6 @@ check our checkpoints, and we can check theirs.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -114,7 +113,7 @@ def parse_verifier_key(text: str) -> tuple[str, Ed25519PublicKey]:
     check_name(name)
     try:
         raw = base64.b64decode(blob, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a non-ASCII character
         raise MalformedError("the key is not base64", field="verifier key") from None
     if len(raw) != 1 + 32 or raw[0] != ALG_ED25519:
         raise MalformedError("is not an Ed25519 key", field="verifier key")
@@ -157,7 +156,9 @@ def parse_note(message: str | bytes) -> Note:
         raise MalformedError("has no blank line before the signatures", field="note")
     text, block = message[: split + 1], message[split + 2 :]
     if not block.endswith("\n"):
-        raise MalformedError("has no signature, or a signature line without a newline")
+        raise MalformedError(
+            "has no signature, or a signature line without a newline", field="note"
+        )
     lines = block[:-1].split("\n")
     if len(lines) > MAX_SIGNATURES:
         raise MalformedError(f"has more than {MAX_SIGNATURES} signatures", field="note")
@@ -171,7 +172,7 @@ def _parse_line(line: str) -> NoteSignature:
     check_name(name)
     try:
         raw = base64.b64decode(blob, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a non-ASCII character
         raise MalformedError(f"the signature by {name} is not base64", field="signature") from None
     if len(raw) <= KEY_ID_SIZE:
         raise MalformedError(f"the signature by {name} is too short", field="signature")
