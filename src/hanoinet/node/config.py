@@ -55,6 +55,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int], *, minimum: int = 0) -> list[int]:
+    """Comma-separated whole numbers, e.g. ``14,7,2``."""
+    values = []
+    for item in env_list(name, [str(value) for value in default]):
+        try:
+            value = int(item)
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not a whole number (use e.g. 14,7,2)") from None
+        if value < minimum:
+            raise ConfigError(f"{name}: {value} is below the minimum of {minimum}")
+        values.append(value)
+    return values
+
+
 def env_secret_file(name: str, default_path: Path) -> Path:
     """Where a secret lives: secrets are read from files, never from the environment."""
     raw = os.environ.get(f"{name}_FILE")

@@ -234,6 +234,18 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 # a message that could not be delivered, and administrators are told.
 # Art. 42: at least 60 days; a State may keep preserved data longer.
 HANOINET_PRESERVATION_MIN_DAYS = config.env_int("HANOINET_PRESERVATION_MIN_DAYS", 60, minimum=60)
+# Days before the end of a preservation at which both sides' units are reminded that the
+# mutual legal assistance request must follow; how often the worker looks for deadlines.
+HANOINET_PRESERVATION_REMINDER_DAYS = config.env_int_list(
+    "HANOINET_PRESERVATION_REMINDER_DAYS", [14, 7, 2], minimum=1
+)
+HANOINET_DEADLINE_CHECK_SECONDS = config.env_int("HANOINET_DEADLINE_CHECK_SECONDS", 300, minimum=1)
+# Art. 41: days within which the formal request must follow an emergency request that
+# announced one; then the sending unit is paged.
+HANOINET_EMERGENCY_FOLLOWUP_DAYS = config.env_int("HANOINET_EMERGENCY_FOLLOWUP_DAYS", 30, minimum=1)
+# Art. 50: days the requesting State is given to argue for keeping a provisional measure
+# before the requested State may lift it.
+HANOINET_LIFTING_HEARING_DAYS = config.env_int("HANOINET_LIFTING_HEARING_DAYS", 14, minimum=1)
 # Request kinds that a second officer must approve before they leave (four eyes).
 HANOINET_FOUR_EYES_KINDS = config.env_list("HANOINET_FOUR_EYES_KINDS", [])
 HANOINET_FEDERATION_MAX_BYTES = config.env_int(

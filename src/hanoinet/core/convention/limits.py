@@ -181,11 +181,22 @@ def reminders_due(
     >>> reminders_due(term, datetime(2026, 12, 25, tzinfo=UTC), sent=frozenset({14, 7}))
     []
     """
-    until = term.preserved_until
-    if until is None or now >= until:
+    if term.preserved_until is None:
         return []
-    due = [
-        offset for offset in offsets if now >= until - timedelta(days=offset) and offset not in sent
-    ]
-    # Only the most urgent unsent one: a late worker does not send three at once.
-    return sorted(due)[:1]
+    return due_offsets(term.preserved_until, now, sent=sent, offsets=offsets)
+
+
+def due_offsets(
+    until: datetime,
+    now: datetime,
+    *,
+    sent: frozenset[int] = frozenset(),
+    offsets: tuple[int, ...] = DEFAULT_REMINDER_OFFSETS,
+) -> list[int]:
+    """The reminder offsets due at ``now`` for a term ending at ``until`` (see above)."""
+    if now >= until:
+        return []
+    passed = [offset for offset in offsets if now >= until - timedelta(days=offset)]
+    # Only the most urgent one, once: a late worker does not send three at once, and an
+    # earlier offset left unsent is stale once a later one went out.
+    return [min(passed)] if passed and min(passed) not in sent else []

@@ -54,6 +54,7 @@ class ProblemCode(StrEnum):
     TOO_SHORT = "too_short"
     OUT_OF_SCOPE = "out_of_scope"
     REASON_REQUIRED = "reason_required"
+    HEARING_REQUIRED = "hearing_required"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -151,6 +152,40 @@ def do_update_draft(
     return request
 
 
+# Kinds whose formal follow-up is tracked: the emergency request (Art. 41) and the
+# preservation that a mutual legal assistance request must follow (Art. 42).
+FOLLOWED_KINDS = frozenset({"emergency", "preservation"})
+
+
+@transaction.atomic
+def do_draft_followup(actor: Actor, request: CooperationRequest, kind: str) -> CooperationRequest:
+    """Draft the formal request that follows an emergency or preservation request we sent:
+    pre-filled from it, on the same thread, linked to it; both sides see the link once sent."""
+    if (
+        request.direction != CooperationRequest.Direction.OUTGOING
+        or request.kind not in FOLLOWED_KINDS
+    ):
+        raise RequestError("a follow-up is drafted from an emergency or preservation request sent")
+    if request.status in (Status.DRAFT, Status.AWAITING_APPROVAL):
+        raise RequestError("send this request before drafting its follow-up")
+    if kind not in KINDS or kind in FOLLOWED_KINDS:
+        raise RequestError(f"{kind or 'that kind'} cannot follow a {request.kind} request")
+    names = {element.name for element in KINDS[kind].elements}
+    fields = {name: value for name, value in request.fields.items() if name in names}
+    if "preservation_reference" in names and request.kind == "preservation":
+        fields["preservation_reference"] = str(request.code)
+    followup = do_draft_request(
+        actor,
+        kind=kind,
+        counterpart=request.counterpart,
+        fields=fields,
+        reference=request.reference,
+    )
+    followup.follows, followup.thread_id = request, request.thread_id
+    followup.save(update_fields=["follows", "thread_id"])
+    return followup
+
+
 def needs_four_eyes(kind: str) -> bool:
     return kind in settings.HANOINET_FOUR_EYES_KINDS
 
@@ -169,8 +204,16 @@ def _transition(actor: Actor, request: CooperationRequest, event: Event, facts: 
     return before
 
 
-def _submit(request: CooperationRequest) -> None:
+def _submit(actor: Actor, request: CooperationRequest) -> None:
     fields = request.fields
+    links = _followed(request, actor)
+    if request.kind == "emergency" and fields.get("formalisation") is True:
+        # Art. 41: the formal request announced must follow; we track when it is due.
+        request.followup_due = timezone.now() + timedelta(
+            days=settings.HANOINET_EMERGENCY_FOLLOWUP_DAYS
+        )
+        request.save(update_fields=["followup_due"])
+        links["followup_due"] = request.followup_due.isoformat()
     enqueue(
         recipient_state=request.counterpart,
         message_type=SUBMIT_TYPE,
@@ -184,9 +227,28 @@ def _submit(request: CooperationRequest) -> None:
             "urgency_reason": str(fields.get("urgency_reason", "")),
             "subject": f"{KINDS[request.kind].title} ({request.reference or request.kind})",
             "model": request.model_version,
+            **links,
         },
     )
     hold_preservation_for(request)
+
+
+def _followed(request: CooperationRequest, actor: Actor) -> dict[str, Any]:
+    """Sending a follow-up: the request it follows no longer awaits it."""
+    origin = request.follows
+    if origin is None:
+        return {}
+    origin.followup_due = None
+    origin.save(update_fields=["followup_due"])
+    _event(
+        origin,
+        "formal_followup",
+        Side.REQUESTING,
+        origin.status,
+        actor,
+        {"request": str(request.code), "kind": request.kind},
+    )
+    return {"follows": str(origin.code)}
 
 
 def _locked(actor: Actor, request: CooperationRequest) -> CooperationRequest:
@@ -206,7 +268,7 @@ def do_send_request(actor: Actor, request: CooperationRequest) -> CooperationReq
     before = _transition(
         actor, request, Event.SEND, Facts(kind=KINDS[request.kind], fields=request.fields)
     )
-    _submit(request)
+    _submit(actor, request)
     _event(request, Event.SEND, Side.REQUESTING, before, actor, {})
     record(actor, "request.send", request, extra={"kind": request.kind, "to": request.counterpart})
     return request
@@ -232,7 +294,7 @@ def do_approve(actor: Actor, request: CooperationRequest) -> CooperationRequest:
         and request.created_by_id == actor.user.pk
     )
     before = _transition(actor, request, Event.APPROVE, Facts(approver_is_drafter=drafter))
-    _submit(request)
+    _submit(actor, request)
     _event(request, Event.APPROVE, Side.REQUESTING, before, actor, {})
     record(
         actor, "request.approve", request, extra={"kind": request.kind, "to": request.counterpart}

@@ -12,7 +12,7 @@ from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.convention.text import problem_json
-from hanoinet.node.requests import access, actions
+from hanoinet.node.requests import access, actions, asset_actions
 from hanoinet.node.requests.models import CooperationRequest
 
 router = Router()
@@ -66,6 +66,8 @@ def as_json(row: CooperationRequest, *, detail: bool = False) -> dict[str, Any]:
         data["onward_authorised"] = row.onward_authorised
         data["preserved_until"] = row.preserved_until.isoformat() if row.preserved_until else None
         data["held_pending_mla"] = row.held_pending_mla
+        data["follows"] = str(row.follows.code) if row.follows else None
+        data["followup_due"] = row.followup_due.isoformat() if row.followup_due else None
         data["problems"] = [problem_json(p) for p in validate(row.kind, row.fields)]
         data["allowed_events"] = [str(e) for e in allowed_events(Status(row.status), side)]
         data["events"] = [
@@ -299,3 +301,105 @@ def forward(request: HttpRequest, code: str, payload: ForwardIn) -> HttpResponse
     except actions.RequestError as exc:
         return _error(request, 403, str(exc))
     return as_json(shared, detail=True)
+
+
+class FollowupIn(Schema):
+    kind: str
+
+
+@router.post(
+    "/{code}/followup",
+    summary="Draft the formal request that follows an emergency or preservation (Art. 41, 42)",
+)
+def followup(request: HttpRequest, code: str, payload: FollowupIn) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        draft = actions.do_draft_followup(actor, access.get_request(actor, code), payload.kind)
+    except actions.RequestError as exc:
+        return _error(request, 409, str(exc))
+    return as_json(draft, detail=True)
+
+
+class ReasonsIn(Schema):
+    reasons: str
+    days: int | None = None
+
+
+@router.post(
+    "/{code}/lifting/propose",
+    summary="Requested State: propose lifting a measure; the requester is heard (Art. 50)",
+)
+def propose_lifting(
+    request: HttpRequest, code: str, payload: ReasonsIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = asset_actions.do_propose_lifting(
+            actor, access.get_request(actor, code), reasons=payload.reasons, days=payload.days
+        )
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+@router.post(
+    "/{code}/lifting/argue",
+    summary="Requesting State: present its reasons for continuing the measure (Art. 50)",
+)
+def argue_continuation(
+    request: HttpRequest, code: str, payload: ReasonsIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = asset_actions.do_argue_continuation(
+            actor, access.get_request(actor, code), reasons=payload.reasons
+        )
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+@router.post(
+    "/{code}/lifting",
+    summary="Requested State: lift the measure, once the requester was heard (Art. 50)",
+)
+def lift_measure(
+    request: HttpRequest, code: str, payload: ReasonsIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = asset_actions.do_lift_measure(
+            actor, access.get_request(actor, code), reasons=payload.reasons
+        )
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+class DisposalIn(Schema):
+    """Loosely typed on purpose: the Art. 52 check names each wrong field itself."""
+
+    currency: Any = None
+    confiscated: Any = None
+    expenses: Any = None
+    returned: Any = None
+    to_victims: Any = None
+    victims_compensated: Any = None
+    priority_to_victims: Any = None
+    reasons: Any = None
+
+
+@router.post(
+    "/{code}/disposal",
+    summary="Requested State: record the return of confiscated proceeds, itemised (Art. 52)",
+)
+def record_disposal(
+    request: HttpRequest, code: str, payload: DisposalIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    data = payload.dict(exclude_none=True)
+    try:
+        row = asset_actions.do_record_disposal(actor, access.get_request(actor, code), data)
+    except actions.RequestError as exc:
+        return _problems(request, exc)
+    return as_json(row, detail=True)

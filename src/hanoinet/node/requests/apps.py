@@ -10,5 +10,5 @@ class RequestsConfig(AppConfig):
     verbose_name = _("Cooperation requests")
 
     def ready(self) -> None:
-        # The federation handlers for request messages.
-        from hanoinet.node.requests import handlers  # noqa: F401
+        # The federation handlers for request messages and the deadline reminders job.
+        from hanoinet.node.requests import deadlines, handlers  # noqa: F401

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.dispatch import receiver
+from django.utils.dateparse import parse_datetime
 
 from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.lifecycle import Event, Side, Status
@@ -24,6 +25,7 @@ from hanoinet.node.requests.actions import (
     receive_status,
     receive_third_country_provider,
 )
+from hanoinet.node.requests.asset_actions import MEASURE_TYPE, receive_measure
 from hanoinet.node.requests.models import CooperationRequest
 
 
@@ -54,6 +56,7 @@ def request_submitted(message: InboxMessage) -> None:
         thread_id=message.thread_id,
         model_version=str(body.get("model", ""))[:16],
     )
+    _link_followup(request, body, message.sender_state)
     # Checked again here: the requested State sees at once what is missing, by article.
     hold_preservation_for(request)
     problems = [problem.as_dict() for problem in validate(kind, fields)]
@@ -64,6 +67,36 @@ def request_submitted(message: InboxMessage) -> None:
         "",
         system_actor("federation inbox"),
         {"problems": problems},
+    )
+
+
+def _link_followup(request: CooperationRequest, body: dict[str, Any], sender: str) -> None:
+    """The formal request that follows an emergency or a preservation: both copies linked."""
+    due = parse_datetime(str(body.get("followup_due", "")))
+    if request.kind == "emergency" and due is not None:
+        request.followup_due = due
+        request.save(update_fields=["followup_due"])
+    code = _uuid(body.get("follows"))
+    origin = (
+        CooperationRequest.objects.filter(
+            code=code, counterpart=sender, direction=CooperationRequest.Direction.INCOMING
+        ).first()
+        if code
+        else None
+    )
+    if origin is None:
+        return
+    request.follows = origin
+    request.save(update_fields=["follows"])
+    origin.followup_due = None
+    origin.save(update_fields=["followup_due"])
+    _event(
+        origin,
+        "formal_followup",
+        Side.REQUESTING,
+        origin.status,
+        system_actor("federation inbox"),
+        {"request": str(request.code), "kind": request.kind},
     )
 
 
@@ -107,6 +140,19 @@ def conditions(message: InboxMessage) -> None:
     )
     if request is not None:
         receive_conditions(request, body, system_actor(f"federation:{message.sender_state}"))
+
+
+@handles(MEASURE_TYPE)
+def measure(message: InboxMessage) -> None:
+    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
+    code = _uuid(body.get("request"))
+    request = (
+        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
+        if code
+        else None
+    )
+    if request is not None:
+        receive_measure(request, body, system_actor(f"federation:{message.sender_state}"))
 
 
 @receiver(message_delivered, dispatch_uid="requests-delivered")

@@ -79,6 +79,14 @@ class CooperationRequest(models.Model):
     conditions_text = models.TextField(blank=True)
     conditions_accepted_at = models.DateTimeField(null=True, blank=True)
     onward_authorised = models.JSONField(default=list, blank=True)
+    # The request this one formally follows (an MLA request after a preservation, the
+    # formal request after an emergency), and when a promised follow-up is due (Art. 41).
+    follows = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followups"
+    )
+    followup_due = models.DateTimeField(null=True, blank=True)
+    # Deadline reminders already sent ("preservation:14", "followup:overdue").
+    reminders_sent = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-updated_at", "-id"]

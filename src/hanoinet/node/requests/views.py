@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.grounds import REFUSAL_GROUNDS
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
-from hanoinet.node.audit.actor import actor_from_request
+from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.convention.text import problem_text, translate
-from hanoinet.node.requests import access, actions
+from hanoinet.node.requests import access, actions, asset_actions
 from hanoinet.node.requests.forms import DecisionForm, DraftForm
-from hanoinet.node.requests.models import STATUS_LABELS
+from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest
 
 PAGE_SIZE = 50
 
@@ -122,21 +123,13 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, done)
             return redirect("requests:detail", code=row.code)
-    elif chosen == "third_country":
+    elif chosen in THREAD_STEPS:
         try:
-            actions.do_report_third_country_provider(
-                actor,
-                row,
-                state=request.POST.get("third_state", "")[:3],
-                provider=request.POST.get("provider", "")[:500],
-                path=request.POST.get("path", "")[:2000],
-            )
+            done = _thread_step(request, actor, row, chosen)
         except actions.RequestError as exc:
-            send_problems = [str(exc)]
+            send_problems = [problem_text(p) for p in exc.problems] or [str(exc)]
         else:
-            messages.success(
-                request, _("The requesting State is told of the provider and the path.")
-            )
+            messages.success(request, done)
             return redirect("requests:detail", code=row.code)
     elif request.method == "POST" and not chosen and decision.is_valid():
         data = decision.cleaned_data
@@ -188,5 +181,86 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
             and row.direction == "incoming"
             and row.status in (Status.IN_PROGRESS, Status.EXECUTED, Status.PARTIALLY_EXECUTED),
             "events": row.events.all(),
+            "followup_kinds": [
+                (code, translate(KINDS[code].title))
+                for code in access.kinds_for(actor.user)
+                if code not in actions.FOLLOWED_KINDS
+            ]
+            if row.kind in actions.FOLLOWED_KINDS
+            and row.direction == "outgoing"
+            and row.status not in (Status.DRAFT, Status.AWAITING_APPROVAL)
+            else [],
+            "measure_in_force": row.kind in asset_actions.MEASURE_KINDS
+            and row.status in asset_actions.IN_FORCE,
+            "can_record_return": row.kind in asset_actions.RETURN_KINDS
+            and row.direction == "incoming"
+            and row.status not in asset_actions.NOT_STARTED,
         },
     )
+
+
+THREAD_STEPS = frozenset(
+    {"third_country", "followup", "propose_lifting", "argue", "lift", "disposal"}
+)
+
+
+def _expenses(text: str) -> list[dict[str, str]]:
+    """One expense per line, "description: amount"; a line without an amount is kept so
+    that the check names it."""
+    items = []
+    for line in text.splitlines():
+        if line.strip():
+            label, sep, amount = line.rpartition(":")
+            if not sep:
+                label, amount = line, ""
+            items.append({"label": label.strip(), "amount": amount.strip()})
+    return items
+
+
+def _thread_step(request: HttpRequest, actor: Actor, row: CooperationRequest, step: str) -> str:
+    """The follow-up and asset-recovery steps of the request page; returns the message."""
+    post = request.POST
+    reasons = post.get("reasons", "")[:5000]
+    if step == "third_country":
+        actions.do_report_third_country_provider(
+            actor,
+            row,
+            state=post.get("third_state", "")[:3],
+            provider=post.get("provider", "")[:500],
+            path=post.get("path", "")[:2000],
+        )
+        return str(_("The requesting State is told of the provider and the path."))
+    if step == "followup":
+        draft = actions.do_draft_followup(actor, row, post.get("kind", "")[:40])
+        return str(_("Follow-up drafted: %(code)s.") % {"code": draft.code})
+    if step == "propose_lifting":
+        try:
+            days = int(post.get("days", "") or settings.HANOINET_LIFTING_HEARING_DAYS)
+        except ValueError:
+            raise actions.RequestError(
+                _("The time to answer must be a whole number of days.")
+            ) from None
+        asset_actions.do_propose_lifting(actor, row, reasons=reasons, days=days)
+        return str(_("The requesting State is asked for its reasons to keep the measure."))
+    if step == "argue":
+        asset_actions.do_argue_continuation(actor, row, reasons=reasons)
+        return str(_("Your reasons for keeping the measure are sent."))
+    if step == "lift":
+        asset_actions.do_lift_measure(actor, row, reasons=reasons)
+        return str(_("The measure is lifted and the requesting State told."))
+    victims = post.get("victims_compensated", "0").strip()
+    asset_actions.do_record_disposal(
+        actor,
+        row,
+        {
+            "currency": post.get("currency", "")[:10],
+            "confiscated": post.get("confiscated", "")[:40],
+            "expenses": _expenses(post.get("expenses", "")[:10000]),
+            "returned": post.get("returned", "")[:40],
+            "to_victims": post.get("to_victims", "")[:40] or "0",
+            "victims_compensated": int(victims) if victims.isdigit() else victims[:20],
+            "priority_to_victims": post.get("priority_to_victims") == "on",
+            "reasons": reasons,
+        },
+    )
+    return str(_("The return is recorded and the requesting State told."))
