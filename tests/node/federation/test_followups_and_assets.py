@@ -150,12 +150,11 @@ def test_the_requested_side_links_the_formal_request_to_the_emergency(
         {**example("emergency"), "formalisation": True},
         followup_due=due.isoformat(),
     )
-    row = CooperationRequest.objects.get(code=emergency)
-    assert row.followup_due == due
+    assert CooperationRequest.objects.get(code=emergency).followup_due == due
     formal = send_from_khm(
         client, khm, "stored_data", example("stored_data"), thread=emergency, follows=emergency
     )
-    row.refresh_from_db()
+    row = CooperationRequest.objects.get(code=emergency)
     assert row.followup_due is None
     assert events_of(emergency)[-1] == "formal_followup"
     assert CooperationRequest.objects.get(code=formal).follows == row
