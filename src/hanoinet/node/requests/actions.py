@@ -207,6 +207,13 @@ def _transition(actor: Actor, request: CooperationRequest, event: Event, facts: 
 def _submit(actor: Actor, request: CooperationRequest) -> None:
     fields = request.fields
     links = _followed(request, actor)
+    if fields.get("expedite_reason") and request.urgency == "routine":
+        # Art. 44: data at risk of loss or modification calls for an expedited answer: the
+        # request travels as urgent, so it pages the requested State's 24/7 desk and sits
+        # in its urgent queue.
+        request.urgency = "urgent"
+        request.save(update_fields=["urgency"])
+        links["expedited"] = True
     if request.kind == "emergency" and fields.get("formalisation") is True:
         # Art. 41: the formal request announced must follow; we track when it is due.
         request.followup_due = timezone.now() + timedelta(
@@ -437,10 +444,12 @@ def _preservation_started(request: CooperationRequest, event: Event) -> dict[str
 def hold_preservation_for(request: CooperationRequest) -> None:
     """An MLA request that follows a preservation keeps the data held until it is decided."""
     reference = str(request.fields.get("preservation_reference", ""))
-    if request.kind == "preservation" or not reference:
+    if request.kind == "preservation" or not (reference or request.follows_id):
         return
     outgoing = request.direction == CooperationRequest.Direction.OUTGOING
-    match = Q(reference=reference) if outgoing else Q(their_reference=reference)
+    match = Q(pk=request.follows_id) if request.follows_id else Q(pk__in=[])
+    if reference:
+        match |= Q(reference=reference) if outgoing else Q(their_reference=reference)
     if _is_uuid(reference):
         match |= Q(code=reference)
     # Only a preservation still running is held: an MLA request after expiry revives nothing.

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.convention.text import problem_json
-from hanoinet.node.requests import access, actions, asset_actions
+from hanoinet.node.requests import access, actions, asset_actions, queries
+from hanoinet.node.requests.letter import letter_language, letter_pdf
 from hanoinet.node.requests.models import CooperationRequest
 
 router = Router()
@@ -403,3 +406,51 @@ def record_disposal(
     except actions.RequestError as exc:
         return _problems(request, exc)
     return as_json(row, detail=True)
+
+
+class TextIn(Schema):
+    text: str = ""
+
+
+@router.post("/{code}/query", summary="Requesting State: ask where the request stands")
+def query_status(request: HttpRequest, code: str, payload: TextIn) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    row = access.get_request(actor, code)
+    try:
+        queries.do_query_status(actor, row, payload.text)
+    except actions.RequestError as exc:
+        return _error(request, 409, str(exc))
+    return as_json(access.get_request(actor, code), detail=True)
+
+
+@router.post("/{code}/query/answer", summary="Requested State: answer a status query in words")
+def answer_query(request: HttpRequest, code: str, payload: TextIn) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    row = access.get_request(actor, code)
+    try:
+        queries.do_answer_query(actor, row, payload.text)
+    except actions.RequestError as exc:
+        return _error(request, 409, str(exc))
+    return as_json(access.get_request(actor, code), detail=True)
+
+
+@router.get(
+    "/{code}/letter",
+    summary="The formal letter as PDF, in a language the requested State accepts",
+    response={200: None},
+)
+def letter(request: HttpRequest, code: str, language: str = "") -> HttpResponse:
+    actor = actor_from_request(request)
+    row = access.get_request(actor, code)
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise HttpError(400, f"language {language[:20]!r} is not one of the node's languages")
+    chosen = language or letter_language(row)[0]
+    response = HttpResponse(letter_pdf(actor, row, chosen), content_type="application/pdf")
+    name = f"{row.kind}-{row.reference or row.their_reference or row.code}-{chosen}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{_safe(name)}"'
+    response["Content-Language"] = chosen
+    return response
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:150]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.list_view, name="list"),
     path("new/<str:kind>/", views.new_view, name="new"),
     path("<uuid:code>/", views.detail_view, name="detail"),
+    path("<uuid:code>/letter.pdf", views.letter_view, name="letter"),
 ]

@@ -16,7 +16,7 @@ from hanoinet.core.convention.grounds import REFUSAL_GROUNDS
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.convention.text import problem_text, translate
-from hanoinet.node.requests import access, actions, asset_actions
+from hanoinet.node.requests import access, actions, asset_actions, letter, queries
 from hanoinet.node.requests.forms import DecisionForm, DraftForm
 from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest
 
@@ -192,6 +192,9 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
             else [],
             "measure_in_force": row.kind in asset_actions.MEASURE_KINDS
             and row.status in asset_actions.IN_FORCE,
+            "letter_language": letter.letter_language(row),
+            "languages": settings.LANGUAGES,
+            "can_query": row.direction == "outgoing" and row.status not in queries.UNSENT,
             "can_record_return": row.kind in asset_actions.RETURN_KINDS
             and row.direction == "incoming"
             and row.status not in asset_actions.NOT_STARTED,
@@ -200,8 +203,21 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 THREAD_STEPS = frozenset(
-    {"third_country", "followup", "propose_lifting", "argue", "lift", "disposal"}
+    {"third_country", "followup", "propose_lifting", "argue", "lift", "disposal", "query", "answer"}
 )
+
+
+@require_GET
+def letter_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The formal letter as PDF; ``?language=`` picks another of the node's languages."""
+    actor = actor_from_request(request)
+    row = access.get_request(actor, code)
+    wanted = request.GET.get("language", "")[:10]
+    chosen = wanted if wanted in letter.our_languages() else letter.letter_language(row)[0]
+    response = HttpResponse(letter.letter_pdf(actor, row, chosen), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{row.kind}-{row.code}-{chosen}.pdf"'
+    response["Content-Language"] = chosen
+    return response
 
 
 def _expenses(text: str) -> list[dict[str, str]]:
@@ -218,9 +234,9 @@ def _expenses(text: str) -> list[dict[str, str]]:
 
 
 def _thread_step(request: HttpRequest, actor: Actor, row: CooperationRequest, step: str) -> str:
-    """The follow-up and asset-recovery steps of the request page; returns the message."""
+    """The thread steps of the request page (other than status changes); returns the
+    message to show."""
     post = request.POST
-    reasons = post.get("reasons", "")[:5000]
     if step == "third_country":
         actions.do_report_third_country_provider(
             actor,
@@ -230,9 +246,22 @@ def _thread_step(request: HttpRequest, actor: Actor, row: CooperationRequest, st
             path=post.get("path", "")[:2000],
         )
         return str(_("The requesting State is told of the provider and the path."))
+    if step == "query":
+        queries.do_query_status(actor, row, post.get("text", "")[:2000])
+        return str(_("Status query sent; the requested node answers at once."))
+    if step == "answer":
+        queries.do_answer_query(actor, row, post.get("text", "")[:5000])
+        return str(_("Answer sent."))
     if step == "followup":
         draft = actions.do_draft_followup(actor, row, post.get("kind", "")[:40])
         return str(_("Follow-up drafted: %(code)s.") % {"code": draft.code})
+    return _asset_step(request, actor, row, step)
+
+
+def _asset_step(request: HttpRequest, actor: Actor, row: CooperationRequest, step: str) -> str:
+    """Lifting a measure (Art. 50) and recording a return of proceeds (Art. 52)."""
+    post = request.POST
+    reasons = post.get("reasons", "")[:5000]
     if step == "propose_lifting":
         try:
             days = int(post.get("days", "") or settings.HANOINET_LIFTING_HEARING_DAYS)
