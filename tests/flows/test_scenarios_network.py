@@ -4,7 +4,9 @@ Scenarios 1, 2, 4 and 6 are in test_requests_network.py."""
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -71,23 +73,33 @@ class Officer(Api):
         return code
 
 
+Network = tuple[LiveNode, LiveNode, LiveNode]
+
+
 @pytest.fixture
-def officers(
-    tmp_path: Path, database_for: Callable[[str], str | None]
-) -> Iterator[tuple[Officer, Officer]]:
-    _secretariat, (vnm, khm) = make_network(tmp_path, ["VNM", "KHM"], database_for)
+def network(tmp_path: Path, database_for: Callable[[str], str | None]) -> Iterator[Network]:
+    secretariat, (vnm, khm) = make_network(tmp_path, ["VNM", "KHM"], database_for)
     for node in (vnm, khm):
         node.start_server()
         node.start_worker()
     try:
-        yield Officer(vnm, "linh"), Officer(khm, "sok")
+        yield secretariat, vnm, khm
     finally:
         vnm.stop()
         khm.stop()
 
 
-def test_acceptance_scenarios_across_two_nodes(officers: tuple[Officer, Officer]) -> None:
-    viet, khmer = officers
+def fetch(officer: Officer, path: str) -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
+        f"{officer.base}{path}", headers={"Authorization": f"Bearer {officer.token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return dict(response.headers), response.read()
+
+
+def test_acceptance_scenarios_across_two_nodes(network: Network, tmp_path: Path) -> None:
+    secretariat, vnm, khm = network
+    viet, khmer = Officer(vnm, "linh"), Officer(khm, "sok")
 
     # 3. Preservation clock (Art. 42): a period under 60 days is refused, naming it; the
     # preservation lasts at least 60 days; the MLA request that follows holds the data on
@@ -216,3 +228,26 @@ def test_acceptance_scenarios_across_two_nodes(officers: tuple[Officer, Officer]
         "1200.00",
         "82800.00",
     )
+
+    # 10. Register and statistics (Art. 40, 41, 55, 57): Cambodia notifies new languages and
+    # a new 24/7 contact; the secretariat records the change (audited with its reason),
+    # publishes the next serial, Viet Nam imports it and writes its letters accordingly.
+    entries = json.loads(secretariat.ok("register", "export"))
+    khm_entry = next(entry for entry in entries if entry["code"] == "KHM")
+    khm_entry["languages"] = ["fr", "km"]
+    changed = tmp_path / "khm-notified.json"
+    changed.write_text(json.dumps(khm_entry))
+    secretariat.ok("register", "set-state", str(changed), "--reason", "notification of 1 Dec")
+    published = secretariat.ok("register", "publish", "--out", str(tmp_path / "r2.jws"))
+    assert "serial 2 published" in published
+    assert "serial 2 accepted" in vnm.ok("register", "import", str(tmp_path / "r2.jws"))
+    headers, pdf = fetch(viet, f"/api/v1/requests/{preservation}/letter")
+    assert (headers["Content-Type"], headers["Content-Language"]) == ("application/pdf", "fr")
+    assert pdf.startswith(b"%PDF-")
+    # The Conference report of each side: the same traffic, seen from both ends, no case data.
+    _h, sent_report = fetch(viet, "/api/v1/statistics")
+    _h, received_report = fetch(khmer, "/api/v1/statistics")
+    ours, theirs = json.loads(sent_report), json.loads(received_report)
+    assert ours["by_kind"]["outgoing"] == theirs["by_kind"]["incoming"]
+    assert ours["by_state"]["outgoing"] == {"KHM": ours["requests"]["outgoing"]}
+    assert b"VNM-A05" not in sent_report + received_report

@@ -20,6 +20,7 @@ from hanoinet.node.cases.api import router as cases_router
 from hanoinet.node.convention.api import router as convention_router
 from hanoinet.node.register.api import router as register_router
 from hanoinet.node.requests.api import router as requests_router
+from hanoinet.node.requests.api import statistics_router
 
 api = NinjaAPI(
     title="hanoinet node API",
@@ -86,6 +87,7 @@ api.add_router("/v1/cases", cases_router, tags=["cases"])
 api.add_router("/v1/register", register_router, tags=["register"])
 api.add_router("/v1/convention", convention_router, tags=["convention"])
 api.add_router("/v1/requests", requests_router, tags=["requests"])
+api.add_router("/v1/statistics", statistics_router, tags=["statistics"])
 
 
 @api.get("/v1/whoami", tags=["accounts"])

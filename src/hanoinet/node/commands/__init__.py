@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from hanoinet.node.commands import convention, federation, keys, register
+from hanoinet.node.commands import convention, federation, keys, register, statistics
 
 
 def registered_command_modules() -> list[ModuleType]:
-    return [convention, federation, keys, register]
+    return [convention, federation, keys, register, statistics]

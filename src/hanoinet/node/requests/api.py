@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -17,8 +20,10 @@ from hanoinet.node.convention.text import problem_json
 from hanoinet.node.requests import access, actions, asset_actions, queries
 from hanoinet.node.requests.letter import letter_language, letter_pdf
 from hanoinet.node.requests.models import CooperationRequest
+from hanoinet.node.requests.statistics import conference_report
 
 router = Router()
+statistics_router = Router()
 
 
 class DraftIn(Schema):
@@ -454,3 +459,20 @@ def letter(request: HttpRequest, code: str, language: str = "") -> HttpResponse:
 
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:150]
+
+
+@statistics_router.get(
+    "", summary="The Conference report: counts and delays of cooperation, no case data"
+)
+def statistics(request: HttpRequest, start: date | None = None, end: date | None = None) -> Any:
+    """``start`` and ``end`` are dates (YYYY-MM-DD); by default this calendar year."""
+    today = timezone.now().date()
+    start, end = start or date(today.year, 1, 1), end or today
+    if end < start:
+        raise HttpError(400, f"end {end} is before start {start}")
+    try:
+        return conference_report(actor_from_request(request), start, end)
+    except PermissionDenied:
+        raise HttpError(
+            403, "the statistics are for the central authority, auditors and administrators"
+        ) from None
