@@ -74,6 +74,11 @@ CooperationRequest.objects.bulk_create(batch)
 rows = list(CooperationRequest.objects.order_by("-id").values_list("id", flat=True)[:2000])
 RequestEvent.objects.bulk_create([RequestEvent(request_id=pk, event="received", side="requested",
     status_after="delivered", actor_label="bench") for pk in rows for _ in range(3)])
+# A live database has planner statistics (autovacuum keeps them); a freshly bulk-loaded
+# one has none until autovacuum's next pass, and the planner then guesses badly.
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -19,6 +19,7 @@ from hanoinet.node.convention.text import problem_text, translate
 from hanoinet.node.requests import access, actions, asset_actions, letter, queries
 from hanoinet.node.requests.forms import DecisionForm, DraftForm
 from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest
+from hanoinet.node.requests.rows import request_rows
 
 PAGE_SIZE = 50
 
@@ -47,8 +48,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
         template,
         {
             "rows": rows,
-            # One reverse() for the page instead of one per row.
-            "list_url": reverse("requests:list"),
+            "row_html": request_rows(rows, reverse("requests:list")),
             "filters": filters,
             "page": page,
             "has_next": has_next,

@@ -1,0 +1,42 @@
+"""The inbox rows, built in Python: every value escaped, every row linked, labels translated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from hanoinet.core.convention.examples import example
+from hanoinet.node.accounts.models import Unit, User
+from hanoinet.node.accounts.roles import Role
+from hanoinet.node.requests.models import CooperationRequest
+from tests.node.federation.conftest import Peer
+from tests.node.federation.test_followups_and_assets import send_from_khm
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def poc(make_user: Callable[..., User], db: None) -> User:
+    unit = Unit.objects.create(name="24/7 desk", kind=Unit.Kind.POINT_OF_CONTACT)
+    return make_user("linh", unit, [Role.POINT_OF_CONTACT])
+
+
+def test_hostile_values_are_escaped_and_rows_link_to_their_request(
+    client: Client, khm: Peer, poc: User, verified_client: Callable[[User], Client]
+) -> None:
+    code = send_from_khm(client, khm, "preservation", example("preservation"), urgency="urgent")
+    CooperationRequest.objects.filter(code=code).update(
+        their_reference='<script>alert("x")</script>&"'
+    )
+    browser = verified_client(poc)
+    page = browser.get("/requests/").content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&quot;" in page
+    assert f'<a href="/requests/{code}/">preservation</a> <span class="badge">urgent</span>' in page
+    assert "<td>received</td><td>delivered</td>" in page
+    # In the officer's language.
+    browser.post("/i18n/setlang/", {"language": "fr"})
+    french = browser.get("/requests/", headers={"accept-language": "fr"}).content.decode()
+    assert "<td>reçue</td><td>remis</td>" in french
