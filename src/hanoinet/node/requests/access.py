@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from hanoinet.core.convention import KINDS
 from hanoinet.core.convention.kinds import Channel
@@ -51,6 +54,17 @@ def visible_requests(actor: Actor) -> QuerySet[CooperationRequest]:
     return CooperationRequest.objects.filter(Q(kind__in=kinds) & (mine | incoming))
 
 
+# "Due soon": preservations ending, and promised formal requests falling due, within
+# this many days.
+DUE_SOON_DAYS = 14
+
+
+def due_soon(now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    horizon = now + timedelta(days=DUE_SOON_DAYS)
+    return Q(preserved_until__gt=now, preserved_until__lte=horizon) | Q(followup_due__lte=horizon)
+
+
 def list_requests(
     actor: Actor,
     *,
@@ -59,6 +73,8 @@ def list_requests(
     kind: str = "",
     state: str = "",
     urgency: str = "",
+    due: str = "",
+    q: str = "",
 ) -> QuerySet[CooperationRequest]:
     # The lists never show the request's content: leave the JSON columns in the database.
     rows = visible_requests(actor).defer(
@@ -72,11 +88,21 @@ def list_requests(
         "urgency": urgency,
     }
     rows = rows.filter(**{key: value for key, value in filters.items() if value})
+    if due == "soon":
+        rows = rows.filter(due_soon())
+    text = q.strip()[:100]
+    if text:
+        # References of either side, or the request's code; never the content.
+        match = Q(reference__icontains=text) | Q(their_reference__icontains=text)
+        with contextlib.suppress(ValueError):  # not a code: references only
+            match |= Q(code=uuid.UUID(text))
+        rows = rows.filter(match)
+    searched = {**filters, "due": due, "q": text}
     record(
         actor,
         "request.list",
         object_type="requests.cooperationrequest",
-        extra={k: v for k, v in filters.items() if v},
+        extra={k: v for k, v in searched.items() if v},
     )
     return rows
 

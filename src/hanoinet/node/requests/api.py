@@ -17,7 +17,7 @@ from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.convention.text import problem_json
-from hanoinet.node.requests import access, actions, asset_actions, queries
+from hanoinet.node.requests import access, actions, asset_actions, preservation, queries
 from hanoinet.node.requests.letter import letter_language, letter_pdf
 from hanoinet.node.requests.models import CooperationRequest
 from hanoinet.node.requests.statistics import conference_report
@@ -115,7 +115,11 @@ def list_requests(  # noqa: PLR0917 - one query parameter per filter
     kind: str = "",
     state: str = "",
     urgency: str = "",
+    due: str = "",
+    q: str = "",
 ) -> dict[str, Any]:
+    """``due=soon``: preservations ending or formal requests due within 14 days; ``q``: a
+    reference of either side, or a request's code."""
     rows = access.list_requests(
         actor_from_request(request),
         direction=direction,
@@ -123,6 +127,8 @@ def list_requests(  # noqa: PLR0917 - one query parameter per filter
         kind=kind,
         state=state,
         urgency=urgency,
+        due=due,
+        q=q,
     )[:200]
     return {"requests": [as_json(row) for row in rows]}
 
@@ -410,6 +416,45 @@ def record_disposal(
         row = asset_actions.do_record_disposal(actor, access.get_request(actor, code), data)
     except actions.RequestError as exc:
         return _problems(request, exc)
+    return as_json(row, detail=True)
+
+
+class ExtensionIn(Schema):
+    days: int
+    reasons: str = ""
+
+
+@router.post(
+    "/{code}/preservation/ask-extension",
+    summary="Requesting State: ask for a preservation to last longer (Art. 42)",
+)
+def ask_extension(
+    request: HttpRequest, code: str, payload: ExtensionIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = preservation.do_ask_extension(
+            actor, access.get_request(actor, code), days=payload.days, reasons=payload.reasons
+        )
+    except actions.RequestError as exc:
+        return _error(request, 409, str(exc))
+    return as_json(row, detail=True)
+
+
+@router.post(
+    "/{code}/preservation/extend",
+    summary="Requested State: extend a preservation by a number of days (Art. 42)",
+)
+def extend_preservation(
+    request: HttpRequest, code: str, payload: ExtensionIn
+) -> HttpResponse | dict[str, Any]:
+    actor = actor_from_request(request)
+    try:
+        row = preservation.do_extend_preservation(
+            actor, access.get_request(actor, code), days=payload.days, note=payload.reasons
+        )
+    except actions.RequestError as exc:
+        return _error(request, 409, str(exc))
     return as_json(row, detail=True)
 
 

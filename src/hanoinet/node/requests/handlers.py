@@ -27,6 +27,7 @@ from hanoinet.node.requests.actions import (
 )
 from hanoinet.node.requests.asset_actions import MEASURE_TYPE, receive_measure
 from hanoinet.node.requests.models import CooperationRequest
+from hanoinet.node.requests.preservation import PRESERVATION_TYPE, receive_preservation
 from hanoinet.node.requests.queries import QUERY_TYPE, receive_query
 
 
@@ -154,6 +155,19 @@ def measure(message: InboxMessage) -> None:
     )
     if request is not None:
         receive_measure(request, body, system_actor(f"federation:{message.sender_state}"))
+
+
+@handles(PRESERVATION_TYPE)
+def preservation(message: InboxMessage) -> None:
+    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
+    code = _uuid(body.get("request"))
+    request = (
+        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
+        if code
+        else None
+    )
+    if request is not None:
+        receive_preservation(request, body, system_actor(f"federation:{message.sender_state}"))
 
 
 @handles(QUERY_TYPE)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,10 +17,18 @@ from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.grounds import REFUSAL_GROUNDS
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
 from hanoinet.node.audit.actor import Actor, actor_from_request
+from hanoinet.node.audit.record import record
 from hanoinet.node.convention.text import problem_text, translate
-from hanoinet.node.requests import access, actions, asset_actions, letter, queries
+from hanoinet.node.requests import (
+    access,
+    actions,
+    asset_actions,
+    letter,
+    preservation,
+    queries,
+)
 from hanoinet.node.requests.forms import DecisionForm, DraftForm
-from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest
+from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest, RequestEvent
 from hanoinet.node.requests.rows import request_rows
 
 PAGE_SIZE = 50
@@ -29,7 +39,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     filters = {
         key: request.GET.get(key, "")[:40]
-        for key in ("direction", "status", "kind", "state", "urgency")
+        for key in ("direction", "status", "kind", "state", "urgency", "due", "q")
     }
     try:
         page = max(1, min(int(request.GET.get("page", "1")), 10_000))
@@ -57,6 +67,39 @@ def list_view(request: HttpRequest) -> HttpResponse:
                 (code, translate(KINDS[code].title)) for code in access.kinds_for(actor.user)
             ],
             "statuses": [(s.value, label) for s, label in STATUS_LABELS.items()],
+        },
+    )
+
+
+@require_GET
+def deadlines_view(request: HttpRequest) -> HttpResponse:
+    """Every running deadline in one place, soonest first: preservations ending, formal
+    requests due after an emergency, hearings before a measure is lifted."""
+    actor = actor_from_request(request)
+    now = timezone.now()
+    visible = access.visible_requests(actor).defer("fields", "conditions", "onward_authorised")
+    preservations = visible.filter(preserved_until__gt=now).order_by("preserved_until")[:200]
+    followups = visible.filter(followup_due__isnull=False).order_by("followup_due")[:200]
+    hearings = [
+        (event.request, event.details.get("respond_by", ""))
+        for event in RequestEvent.objects.filter(
+            event="lifting_proposed", request__in=visible.values("pk")
+        )
+        .select_related("request")
+        .order_by("-at")[:200]
+        if str(event.details.get("respond_by", "")) > now.isoformat()
+    ]
+    record(actor, "request.deadlines", object_type="requests.cooperationrequest")
+    return render(
+        request,
+        "requests/deadlines.html",
+        {
+            "preservations": preservations,
+            "followups": followups,
+            "hearings": hearings,
+            "held": visible.filter(held_pending_mla=True).count(),
+            "soon": now + timedelta(days=access.DUE_SOON_DAYS),
+            "now": now,
         },
     )
 
@@ -195,6 +238,10 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "letter_language": letter.letter_language(row),
             "languages": settings.LANGUAGES,
             "can_query": row.direction == "outgoing" and row.status not in queries.UNSENT,
+            "can_extend": row.kind == "preservation"
+            and row.status in preservation.PRESERVED
+            and not row.held_pending_mla
+            and row.preserved_until is not None,
             "can_record_return": row.kind in asset_actions.RETURN_KINDS
             and row.direction == "incoming"
             and row.status not in asset_actions.NOT_STARTED,
@@ -203,7 +250,18 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 THREAD_STEPS = frozenset(
-    {"third_country", "followup", "propose_lifting", "argue", "lift", "disposal", "query", "answer"}
+    {
+        "third_country",
+        "followup",
+        "propose_lifting",
+        "argue",
+        "lift",
+        "disposal",
+        "query",
+        "answer",
+        "ask_extension",
+        "extend",
+    }
 )
 
 
@@ -246,6 +304,8 @@ def _thread_step(request: HttpRequest, actor: Actor, row: CooperationRequest, st
             path=post.get("path", "")[:2000],
         )
         return str(_("The requesting State is told of the provider and the path."))
+    if step in ("ask_extension", "extend"):
+        return _extension_step(request, actor, row, step)
     if step == "query":
         queries.do_query_status(actor, row, post.get("text", "")[:2000])
         return str(_("Status query sent; the requested node answers at once."))
@@ -256,6 +316,19 @@ def _thread_step(request: HttpRequest, actor: Actor, row: CooperationRequest, st
         draft = actions.do_draft_followup(actor, row, post.get("kind", "")[:40])
         return str(_("Follow-up drafted: %(code)s.") % {"code": draft.code})
     return _asset_step(request, actor, row, step)
+
+
+def _extension_step(request: HttpRequest, actor: Actor, row: CooperationRequest, step: str) -> str:
+    try:
+        days = int(request.POST.get("days", ""))
+    except ValueError:
+        raise actions.RequestError(str(_("Give the number of days."))) from None
+    text = request.POST.get("reasons", "")[:2000]
+    if step == "extend":
+        preservation.do_extend_preservation(actor, row, days=days, note=text)
+        return str(_("The preservation is extended and the requesting State told."))
+    preservation.do_ask_extension(actor, row, days=days, reasons=text)
+    return str(_("The extension is asked for."))
 
 
 def _asset_step(request: HttpRequest, actor: Actor, row: CooperationRequest, step: str) -> str:
