@@ -1,0 +1,1 @@
+"""Electronic evidence at rest: encrypted, content-addressed, checked on every read."""
