@@ -86,7 +86,9 @@ class LocalStore:
         return self.path(digest).is_file()
 
     # Writing ----------------------------------------------------------------------------
-    _write: Callable[[BinaryIO, bytes], object] = staticmethod(lambda out, data: out.write(data))
+    _write: Callable[[BinaryIO, bytes | memoryview], object] = staticmethod(
+        lambda out, data: out.write(data)
+    )
 
     def ingest(self, source: BinaryIO, *, max_bytes: int | None = None) -> Stored:
         sealer = Sealer(self.kek, self.chunk_size)
