@@ -24,6 +24,7 @@ from hanoinet.node.config import ConfigError, data_dir
 from hanoinet.node.errors import CliError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
+EVIDENCE_KEY_FILE = "evidence.key"
 ENV_FILE = "hanoinet.env"
 
 
@@ -90,6 +91,10 @@ def prepare_data_dir(folder: Path) -> list[str]:
         raise CliError(
             f"only one of the two node keys exists in {keys_dir}; restore the other from backup"
         )
+    evidence_key = keys_dir / EVIDENCE_KEY_FILE
+    if not evidence_key.exists():
+        _write_secret_file(evidence_key, secrets.token_hex(32))
+        done.append(f"evidence key (wraps each item's key) generated in {evidence_key}")
     try:
         load_node_keys(keys_dir)
     except KeyFileError as exc:

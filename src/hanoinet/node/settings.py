@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hanoinet.node.oncall",
     "hanoinet.node.federation",
     "hanoinet.node.requests",
+    "hanoinet.node.evidence",
     "hanoinet.node.web",
 ]
 
@@ -246,6 +247,13 @@ HANOINET_EMERGENCY_FOLLOWUP_DAYS = config.env_int("HANOINET_EMERGENCY_FOLLOWUP_D
 # Art. 50: days the requesting State is given to argue for keeping a provisional measure
 # before the requested State may lift it.
 HANOINET_LIFTING_HEARING_DAYS = config.env_int("HANOINET_LIFTING_HEARING_DAYS", 14, minimum=1)
+# Evidence: the folder of encrypted objects, the key that wraps each item's key (made by
+# `hanoinet init`; back it up with the keys), and the largest file taken in.
+HANOINET_EVIDENCE_DIR = Path(config.env_str("HANOINET_EVIDENCE_DIR", str(DATA_DIR / "evidence")))
+HANOINET_EVIDENCE_KEY_FILE = HANOINET_KEYS_DIR / "evidence.key"
+HANOINET_EVIDENCE_MAX_BYTES = config.env_int(
+    "HANOINET_EVIDENCE_MAX_BYTES", 50 * 1024**3, minimum=1024
+)
 # Request kinds that a second officer must approve before they leave (four eyes).
 HANOINET_FOUR_EYES_KINDS = config.env_list("HANOINET_FOUR_EYES_KINDS", [])
 HANOINET_FEDERATION_MAX_BYTES = config.env_int(

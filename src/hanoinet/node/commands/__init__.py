@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from hanoinet.node.commands import convention, federation, keys, register, statistics
+from hanoinet.node.commands import (
+    convention,
+    evidence,
+    federation,
+    keys,
+    register,
+    statistics,
+)
 
 
 def registered_command_modules() -> list[ModuleType]:
-    return [convention, federation, keys, register, statistics]
+    return [convention, evidence, federation, keys, register, statistics]

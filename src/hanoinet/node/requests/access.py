@@ -109,7 +109,7 @@ def list_requests(
 
 def get_request(actor: Actor, code: uuid.UUID | str) -> CooperationRequest:
     try:
-        request = visible_requests(actor).get(code=code)
+        request = visible_requests(actor).get(code=uuid.UUID(str(code)))
     except (CooperationRequest.DoesNotExist, ValueError):
         record(
             actor,

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvidenceConfig(AppConfig):
+    name = "hanoinet.node.evidence"
+    label = "evidence"
+    verbose_name = _("Electronic evidence")

@@ -1,0 +1,83 @@
+"""Evidence items and the node's custody ledger (an append-only RFC 9162 Merkle log)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hanoinet.node.cases.models import Case
+
+
+class EvidenceItem(models.Model):
+    class Source(models.TextChoices):
+        SEIZURE = "seizure", _("seizure")
+        PROVIDER_RESPONSE = "provider_response", _("service provider's response")
+        FOREIGN_STATE = "foreign_state", _("received from a foreign State")
+        VICTIM_UPLOAD = "victim_upload", _("victim's upload")
+        OTHER = "other", _("other")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    exhibit_number = models.CharField(_("exhibit number"), max_length=60, blank=True)
+    description = models.TextField(_("description"))
+    source = models.CharField(max_length=20, choices=Source.choices)
+    # The content: SHA-256 of the plaintext, which names the encrypted object in the store.
+    digest = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    filename = models.CharField(max_length=255)
+    media_type = models.CharField(max_length=100, blank=True)
+    acquired_by = models.CharField(max_length=150)
+    acquired_at = models.DateTimeField()
+    method = models.TextField(blank=True)
+    tool = models.CharField(max_length=200, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.exhibit_number or self.code} ({self.digest[:12]})"
+
+
+class LedgerLeaf(models.Model):
+    """One custody event, leaf ``index`` of the log. Rows are only ever added."""
+
+    index = models.PositiveBigIntegerField(unique=True)
+    leaf_hash = models.CharField(max_length=64)
+    data = models.TextField()  # the canonical JSON of the event: what was hashed
+    kind = models.CharField(max_length=20)
+    item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="custody"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["index"]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.kind}"
+
+
+class LedgerCheckpoint(models.Model):
+    """A signed statement of the log's size and root (a C2SP signed note)."""
+
+    size = models.PositiveBigIntegerField()
+    root = models.CharField(max_length=64)
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-size", "-id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"
