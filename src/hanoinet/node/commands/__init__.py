@@ -15,8 +15,9 @@ from hanoinet.node.commands import (
     keys,
     register,
     statistics,
+    verify_bundle,
 )
 
 
 def registered_command_modules() -> list[ModuleType]:
-    return [convention, evidence, federation, keys, register, statistics]
+    return [convention, evidence, federation, keys, register, statistics, verify_bundle]

@@ -74,6 +74,31 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_bundle(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists():
+        raise CliError(f"--out {out} exists already: choose a new folder")
+    _setup()
+    from django.http import Http404
+
+    from hanoinet.node.audit.actor import system_actor
+    from hanoinet.node.evidence.access import get_item
+    from hanoinet.node.evidence.actions import ItemError
+    from hanoinet.node.evidence.bundle import do_build_bundle
+
+    actor = system_actor("cli:evidence bundle")
+    try:
+        items = [get_item(actor, code) for code in args.codes]
+        do_build_bundle(actor, items, out, args.reason)
+    except Http404:
+        raise CliError("one of the codes is not an evidence item of this node") from None
+    except ItemError as exc:
+        raise CliError(str(exc)) from None
+    print(f"bundle of {len(items)} item(s) written to {out}")
+    print(f"check it anywhere, offline: hanoinet verify-bundle {out}")
+    return 0
+
+
 def run_checkpoint(args: argparse.Namespace) -> int:
     _setup()
     from hanoinet.node.evidence.ledger import checkpoint
@@ -104,6 +129,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     verify = sub.add_parser("verify", parents=[common], help="check an item end to end")
     verify.add_argument("code")
     verify.set_defaults(handler=run_verify)
+    bundle = sub.add_parser(
+        "bundle", parents=[common], help="write a court bundle (BagIt) of items, with proofs"
+    )
+    bundle.add_argument("codes", nargs="+", metavar="CODE", help="the items' codes")
+    bundle.add_argument("--out", required=True, help="a new folder for the bundle")
+    bundle.add_argument("--reason", required=True, help="why (a custody event: exported)")
+    bundle.set_defaults(handler=run_bundle)
     point = sub.add_parser(
         "checkpoint", parents=[common], help="print the ledger's signed checkpoint"
     )

@@ -1,0 +1,78 @@
+"""Building a court bundle of chosen items: their content, custody events with inclusion
+proofs, the signed checkpoint and the key to check it (see hanoinet.core.bundle)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from hanoinet.core.bundle import Payload, write_bundle
+from hanoinet.core.keys import public_jwk
+from hanoinet.node.audit.actor import Actor
+from hanoinet.node.audit.record import record
+from hanoinet.node.evidence import ledger
+from hanoinet.node.evidence.actions import ItemError, _custody
+from hanoinet.node.evidence.models import EvidenceItem, LedgerLeaf
+from hanoinet.node.evidence.store import evidence_store
+from hanoinet.node.federation.keyring import own_signer
+
+
+def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reason: str) -> Path:
+    """Write the bundle into ``folder``; exporting is itself a custody event of each item,
+    recorded before the checkpoint so that the bundle proves it too."""
+    if not items:
+        raise ItemError("choose at least one item")
+    if not reason.strip():
+        raise ItemError("say why the bundle is made (kept on the custody ledger)")
+    if folder.exists():
+        raise ItemError(f"{folder} exists already: choose a new folder")
+    for item in items:
+        _custody(actor, item, "exported", reason.strip()[:500])
+    checkpoint = ledger.checkpoint()
+    leaves = LedgerLeaf.objects.filter(item__in=items, index__lt=checkpoint.size).order_by("index")
+    custody = [
+        {
+            "index": leaf.index,
+            "kind": leaf.kind,
+            "leaf": leaf.data,
+            "inclusion_proof": ledger.proof_for(leaf, checkpoint.size),
+        }
+        for leaf in leaves
+    ]
+    store = evidence_store()
+    payloads = [
+        Payload(
+            name=f"{item.exhibit_number or item.code}/{item.filename}",
+            chunks=store.open(item.digest),
+            item={
+                "code": str(item.code),
+                "exhibit_number": item.exhibit_number,
+                "description": item.description,
+                "source": item.source,
+                "acquired_by": item.acquired_by,
+                "acquired_at": item.acquired_at.isoformat(),
+                "method": item.method,
+                "tool": item.tool,
+                "size": item.size,
+            },
+        )
+        for item in items
+    ]
+    written = write_bundle(
+        folder,
+        payloads=payloads,
+        custody=custody,
+        checkpoint=checkpoint.note,
+        keys={ledger.origin(): public_jwk(own_signer().key.public_key())["x"]},
+        info={
+            "Source-Organization": f"hanoinet node of {settings.HANOINET_STATE}",
+            "Bagging-Date": timezone.now().date().isoformat(),
+            "External-Description": reason.strip()[:500].replace("\n", " "),
+            "Bag-Software-Agent": "hanoinet",
+        },
+    )
+    for item in items:
+        record(actor, "evidence.export", item, reason=reason.strip()[:500])
+    return written

@@ -1,0 +1,138 @@
+"""Court bundles: written as BagIt, verified offline, and every single change caught by
+name. The ``bagit`` library checks the bag independently."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import bagit
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from hanoinet.core.bundle import Payload, verify_bundle, write_bundle
+from hanoinet.core.errors import CoreError
+from hanoinet.core.ledger import Checkpoint, CustodyEvent, MerkleTree, sign_checkpoint
+
+ORIGIN = "hanoinet.khm/custody"
+PAYLOAD = "payload manifest complete and every hash matches"
+TAGS = "tag manifest complete and every hash matches"
+AT = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+
+
+def public_x(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def make_bundle(folder: Path, signer: Ed25519PrivateKey | None = None) -> Path:
+    key = Ed25519PrivateKey.generate()
+    contents = {"EX-1/chat.json": b'{"to": "TXYZ"}' * 500, "EX-2/photo.jpg": os.urandom(70_000)}
+    tree = MerkleTree()
+    custody: list[dict[str, Any]] = []
+    tree.append(b"an unrelated earlier event")
+    for name, data in contents.items():
+        digest = hashlib.sha256(data).hexdigest()
+        for kind in ("acquired", "hashed", "sealed", "exported"):
+            leaf = CustodyEvent(
+                kind=kind, actor="Officer Sok", at=AT, item_digest=digest, reason=f"{kind} {name}"
+            ).to_leaf_bytes()
+            custody.append({"index": tree.append(leaf), "leaf": leaf.decode()})
+    for entry in custody:
+        entry["inclusion_proof"] = [h.hex() for h in tree.inclusion(int(entry["index"]))]
+    note = sign_checkpoint(Checkpoint(ORIGIN, tree.size, tree.root(), AT), ORIGIN, signer or key)
+    return write_bundle(
+        folder,
+        payloads=[
+            Payload(name, [data[:1000], data[1000:]], {"description": name})
+            for name, data in contents.items()
+        ],
+        custody=custody,
+        checkpoint=note,
+        keys={ORIGIN: public_x(key)},
+        info={"Source-Organization": "hanoinet node of KHM", "Bagging-Date": "2026-11-30"},
+    )
+
+
+def failed(folder: Path) -> dict[str, str]:
+    return {c.name: c.detail for c in verify_bundle(folder).checks if not c.ok}
+
+
+def test_a_bundle_verifies_offline_and_is_a_valid_bag(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "bundle")
+    report = verify_bundle(bag)
+    assert report.ok, report.text()
+    assert "bundle verified" in report.text()
+    bagit.Bag(str(bag)).validate()  # the Library of Congress's own validator
+    assert json.loads(json.dumps(report.as_json()))["ok"] is True
+
+
+def flip(path: Path, offset: int = 10) -> None:
+    raw = bytearray(path.read_bytes())
+    raw[offset] ^= 1
+    path.write_bytes(bytes(raw))
+
+
+def test_a_payload_byte_flipped_fails_the_manifest_naming_the_file(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    flip(bag / "data/EX-2/photo.jpg", 5000)
+    problems = failed(bag)
+    assert "data/EX-2/photo.jpg does not match its SHA-256" in problems[PAYLOAD]
+    with pytest.raises(bagit.BagValidationError):
+        bagit.Bag(str(bag)).validate()
+
+
+def test_an_edited_tag_file_fails_the_tag_manifest(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    items = bag / "hanoinet/items.json"
+    items.write_text(items.read_text().replace("EX-1", "EX-9"))
+    assert "hanoinet/items.json does not match" in failed(bag)[TAGS]
+
+
+def test_an_altered_proof_fails_inclusion(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    custody_file = bag / "hanoinet/custody.json"
+    custody = json.loads(custody_file.read_text())
+    proof = custody[3]["inclusion_proof"]
+    proof[0] = ("0" if proof[0][0] != "0" else "1") + proof[0][1:]
+    custody_file.write_text(json.dumps(custody))
+    problems = failed(bag)
+    assert "event 3" in problems["custody events are in the signed ledger (inclusion proofs)"]
+
+
+def test_a_checkpoint_signed_by_another_key_fails(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b", signer=Ed25519PrivateKey.generate())
+    assert "checkpoint signature" in failed(bag)
+
+
+def test_an_added_or_removed_payload_file_is_named(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    (bag / "data/EX-1/extra.txt").write_text("slipped in")
+    problems = failed(bag)
+    assert "data/EX-1/extra.txt is not listed" in problems[PAYLOAD]
+    assert "Payload-Oxum matches the payload" in problems
+    (bag / "data/EX-1/extra.txt").unlink()
+    (bag / "data/EX-1/chat.json").unlink()
+    assert "is listed but missing" in failed(bag)[PAYLOAD]
+
+
+def test_not_a_bundle_and_unsafe_names(tmp_path: Path) -> None:
+    assert not verify_bundle(tmp_path / "nowhere").ok
+    (tmp_path / "empty").mkdir()
+    assert not verify_bundle(tmp_path / "empty").ok
+    for name in ("../escape", "/etc/passwd", "a/../../b"):
+        with pytest.raises(CoreError, match="not a safe file name"):
+            write_bundle(
+                tmp_path / f"x{abs(hash(name))}",
+                payloads=[Payload(name, [b"x"], {})],
+                custody=[],
+                checkpoint="",
+                keys={},
+                info={},
+            )

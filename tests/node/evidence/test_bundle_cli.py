@@ -1,0 +1,51 @@
+"""An operator bundles evidence and anyone checks it offline with one command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.node.test_cli import run
+
+
+def test_bundle_then_verify_offline_and_a_flipped_byte_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "node"
+    assert run("init", "--data-dir", str(folder), "--state", "khm", "--no-input").returncode == 0
+    env = {"HANOINET_DATA_DIR": str(folder), "HANOINET_STATE": "KHM"}
+    exhibit = tmp_path / "subscriber.csv"
+    exhibit.write_text("number,subscriber\n+85512345678,Sok Dara\n" * 200)
+    added = run(
+        "evidence",
+        "add",
+        str(exhibit),
+        "--description",
+        "Subscriber records",
+        "--acquired-by",
+        "Officer Sok",
+        "--exhibit",
+        "KH-1",
+        env=env,
+    )
+    code = json.loads(added.stdout)["code"]
+    out = tmp_path / "bundle"
+    made = run("evidence", "bundle", code, "--out", str(out), "--reason", "MLA VNM-42", env=env)
+    assert made.returncode == 0, made.stderr
+    assert "verify-bundle" in made.stdout
+    # No node, no settings: the check runs from the folder alone.
+    checked = run("verify-bundle", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "bundle verified" in checked.stdout
+    report = json.loads(run("verify-bundle", str(out), "--json").stdout)
+    assert report["ok"] is True
+    payload = out / "data" / "KH-1" / "subscriber.csv"
+    raw = bytearray(payload.read_bytes())
+    raw[20] ^= 1
+    payload.write_bytes(bytes(raw))
+    failed = run("verify-bundle", str(out))
+    assert failed.returncode == 1
+    assert "FAIL  payload manifest" in failed.stdout
+    assert "data/KH-1/subscriber.csv does not match its SHA-256" in failed.stdout
+    assert run("verify-bundle", str(tmp_path / "nowhere")).returncode == 2
+    again = run("evidence", "bundle", code, "--out", str(out), "--reason", "x", env=env)
+    assert again.returncode != 0
+    assert "exists already" in again.stderr
