@@ -254,6 +254,10 @@ HANOINET_EVIDENCE_KEY_FILE = HANOINET_KEYS_DIR / "evidence.key"
 HANOINET_EVIDENCE_MAX_BYTES = config.env_int(
     "HANOINET_EVIDENCE_MAX_BYTES", 50 * 1024**3, minimum=1024
 )
+# How often the custody ledger's checkpoint is announced to peers, who witness it.
+HANOINET_LEDGER_ANNOUNCE_SECONDS = config.env_int(
+    "HANOINET_LEDGER_ANNOUNCE_SECONDS", 600, minimum=1
+)
 # Request kinds that a second officer must approve before they leave (four eyes).
 HANOINET_FOUR_EYES_KINDS = config.env_list("HANOINET_FOUR_EYES_KINDS", [])
 HANOINET_FEDERATION_MAX_BYTES = config.env_int(

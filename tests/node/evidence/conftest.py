@@ -19,3 +19,6 @@ def evidence_dir(settings: Settings, tmp_path: Path, vnm_keys: NodeKeys) -> Path
     settings.HANOINET_EVIDENCE_KEY_FILE = key
     settings.HANOINET_EVIDENCE_DIR = tmp_path / "evidence"
     return tmp_path / "evidence"
+
+
+from tests.node.federation.conftest import khm  # noqa: E402, F401 - the peer Cambodia

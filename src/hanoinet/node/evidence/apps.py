@@ -8,3 +8,7 @@ class EvidenceConfig(AppConfig):
     name = "hanoinet.node.evidence"
     label = "evidence"
     verbose_name = _("Electronic evidence")
+
+    def ready(self) -> None:
+        # The ledger's announce job and the witness message handlers.
+        from hanoinet.node.evidence import witness  # noqa: F401

@@ -75,9 +75,37 @@ class LedgerCheckpoint(models.Model):
     root = models.CharField(max_length=64)
     note = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Co-signatures of peers acting as witnesses: [{"state": "KHM", "note": "..."}].
+    witnessed = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-size", "-id"]
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
+
+
+class LedgerWitness(models.Model):
+    """Our log as seen by one peer that witnesses it: the size it last co-signed."""
+
+    state = models.CharField(max_length=3, unique=True)
+    acknowledged_size = models.PositiveBigIntegerField(default=0)
+    sent_size = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.state} witnessed {self.acknowledged_size}"
+
+
+class WitnessedLog(models.Model):
+    """A peer's log as we witness it: the last checkpoint we co-signed, and any alarm."""
+
+    state = models.CharField(max_length=3, unique=True)
+    note = models.TextField(blank=True)  # the last checkpoint we accepted, co-signed
+    size = models.PositiveBigIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    alarm = models.TextField(blank=True)
+    alarm_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"witness of {self.state} at {self.size}"
