@@ -8,8 +8,10 @@ Layout::
     hanoinet/custody.json     the custody events (leaf bytes), their leaf indexes and
                               inclusion proofs against the checkpoint
     hanoinet/checkpoint.txt   the ledger's signed checkpoint (C2SP note; witnesses may co-sign)
-    hanoinet/keys.json        the public keys the checkpoint is verified with
+    hanoinet/keys.json        the public keys of the log and of its witnesses
     hanoinet/items.json       what each payload file is: exhibit, description, acquisition
+    hanoinet/witnessed.json   earlier checkpoints co-signed by witnesses, each with the
+                              consistency proof to the bundle's checkpoint
 
 :func:`verify_bundle` needs nothing but the folder: no database, no node, no network.
 It runs every check, even after one fails, and names each one.
@@ -34,13 +36,16 @@ from hanoinet.core.ledger import (
     BadProofError,
     CustodyEvent,
     LedgerError,
+    UnknownSignerError,
+    VerifiedCheckpoint,
     leaf_hash,
     verify_checkpoint,
+    verify_consistency,
     verify_inclusion,
 )
 
 BAGIT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-TAG_FILES = ("custody.json", "checkpoint.txt", "keys.json", "items.json")
+TAG_FILES = ("custody.json", "checkpoint.txt", "keys.json", "items.json", "witnessed.json")
 READ = 1 << 20
 
 
@@ -117,6 +122,7 @@ def write_bundle(
     checkpoint: str,
     keys: dict[str, str],
     info: dict[str, str],
+    witnessed: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Write the bag into ``folder`` (which must not exist yet): payload streamed and
     hashed as it is written, then the tag files and both manifests."""
@@ -152,6 +158,7 @@ def write_bundle(
         "checkpoint.txt": checkpoint,
         "keys.json": json.dumps(keys, indent=1),
         "items.json": json.dumps(items, indent=1, ensure_ascii=False),
+        "witnessed.json": json.dumps(witnessed or [], indent=1),
     }
     for name, text in tags.items():
         (folder / "hanoinet" / name).write_text(text, encoding="utf-8")
@@ -206,6 +213,50 @@ def _check_manifest(
     return manifest
 
 
+def _check_witnessed(
+    report: Report,
+    bag: Path,
+    keys: dict[str, Ed25519PublicKey],
+    verified: VerifiedCheckpoint | None,
+    required: bool,
+) -> None:
+    """Earlier checkpoints co-signed by witnesses, and proofs that the bundle's log
+    extends them: the log did not show the court a history its witnesses never saw."""
+    name = "the checkpoint extends a witnessed checkpoint"
+    try:
+        entries = loads_strict((bag / "hanoinet" / "witnessed.json").read_bytes())
+        if not isinstance(entries, list):
+            raise JsonError("witnessed.json must be a list")
+    except (OSError, JsonError) as exc:
+        report.add(name, False, str(exc))
+        return
+    if not entries:
+        report.add(name, not required, "no witness co-signature in this bundle")
+        return
+    if verified is None:
+        report.add(name, False, "no verified checkpoint to compare with")
+        return
+    problems, seen = [], []
+    for position, entry in enumerate(entries):
+        try:
+            earlier = verify_checkpoint(str(entry["note"]), keys)
+            log = earlier.checkpoint.origin
+            witnesses = [signer for signer in earlier.signers if signer != log]
+            if log != verified.checkpoint.origin or log not in earlier.signers or not witnesses:
+                raise UnknownSignerError("needs the log's signature and a witness's")
+            verify_consistency(
+                earlier.checkpoint.size,
+                verified.checkpoint.size,
+                earlier.checkpoint.root,
+                verified.checkpoint.root,
+                [bytes.fromhex(h) for h in entry["consistency"]],
+            )
+            seen.append(f"{', '.join(witnesses)} at size {earlier.checkpoint.size}")
+        except (KeyError, TypeError, ValueError, LedgerError) as exc:
+            problems.append(f"entry {position}: {exc}")
+    report.add(name, not problems, "; ".join(problems[:10]) or "witnessed by " + "; ".join(seen))
+
+
 def _public_keys(raw: object) -> dict[str, Ed25519PublicKey]:
     if not isinstance(raw, dict):
         raise ValueError("keys.json must map signer names to Ed25519 public keys")
@@ -216,7 +267,7 @@ def _public_keys(raw: object) -> dict[str, Ed25519PublicKey]:
     return keys
 
 
-def verify_bundle(folder: Path) -> Report:
+def verify_bundle(folder: Path, *, require_witness: bool = False) -> Report:
     report = Report()
     bag = Path(folder)
     if not bag.is_dir():
@@ -251,9 +302,12 @@ def verify_bundle(folder: Path) -> Report:
 
     # The ledger's checkpoint, signed by a key the bundle names.
     verified = None
+    keys: dict[str, Ed25519PublicKey] = {}
     try:
         keys = _public_keys(loads_strict((bag / "hanoinet" / "keys.json").read_bytes()))
         verified = verify_checkpoint((bag / "hanoinet" / "checkpoint.txt").read_text("utf-8"), keys)
+        if verified.checkpoint.origin not in verified.signers:
+            raise UnknownSignerError(f"not signed by the log {verified.checkpoint.origin}")
         report.add(
             "checkpoint signature",
             True,
@@ -261,6 +315,8 @@ def verify_bundle(folder: Path) -> Report:
         )
     except (OSError, JsonError, ValueError, LedgerError) as exc:
         report.add("checkpoint signature", False, str(exc))
+        verified = None
+    _check_witnessed(report, bag, keys, verified, require_witness)
 
     # Every custody event is in the signed log, and concerns a payload file.
     digests = set(manifest.values())

@@ -136,3 +136,64 @@ def test_not_a_bundle_and_unsafe_names(tmp_path: Path) -> None:
                 keys={},
                 info={},
             )
+
+
+def witnessed_bundle(folder: Path, *, break_proof: bool = False, strip: bool = False) -> Path:
+    """A bundle whose log was co-signed by a witness at an earlier size."""
+    from hanoinet.core.ledger import cosign
+
+    log_key, witness_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    data = b"exhibit"
+    digest = hashlib.sha256(data).hexdigest()
+    tree = MerkleTree()
+    custody: list[dict[str, Any]] = []
+    for kind in ("acquired", "hashed", "sealed"):
+        leaf = CustodyEvent(kind=kind, actor="Sok", at=AT, item_digest=digest, reason=kind)
+        custody.append(
+            {"index": tree.append(leaf.to_leaf_bytes()), "leaf": leaf.to_leaf_bytes().decode()}
+        )
+    earlier = sign_checkpoint(Checkpoint(ORIGIN, tree.size, tree.root(), AT), ORIGIN, log_key)
+    earlier_size = tree.size
+    witnessed_note = earlier if strip else cosign(earlier, "hanoinet.vnm/witness", witness_key)
+    leaf = CustodyEvent(kind="exported", actor="Sok", at=AT, item_digest=digest, reason="court")
+    custody.append(
+        {"index": tree.append(leaf.to_leaf_bytes()), "leaf": leaf.to_leaf_bytes().decode()}
+    )
+    for entry in custody:
+        entry["inclusion_proof"] = [h.hex() for h in tree.inclusion(int(entry["index"]))]
+    proof = [h.hex() for h in tree.consistency(earlier_size)]
+    if break_proof:
+        proof[0] = ("0" if proof[0][0] != "0" else "1") + proof[0][1:]
+    return write_bundle(
+        folder,
+        payloads=[Payload("EX-1/exhibit.bin", [data], {})],
+        custody=custody,
+        checkpoint=sign_checkpoint(Checkpoint(ORIGIN, tree.size, tree.root(), AT), ORIGIN, log_key),
+        keys={ORIGIN: public_x(log_key), "hanoinet.vnm/witness": public_x(witness_key)},
+        info={},
+        witnessed=[{"note": witnessed_note, "consistency": proof}],
+    )
+
+
+WITNESSED = "the checkpoint extends a witnessed checkpoint"
+
+
+def test_a_witnessed_bundle_verifies_and_a_bad_consistency_proof_fails(tmp_path: Path) -> None:
+    report = verify_bundle(witnessed_bundle(tmp_path / "ok"), require_witness=True)
+    assert report.ok, report.text()
+    assert "witnessed by hanoinet.vnm/witness at size 3" in report.text()
+    assert WITNESSED in failed(witnessed_bundle(tmp_path / "bad", break_proof=True))
+    stripped = {
+        c.name: c.detail
+        for c in verify_bundle(witnessed_bundle(tmp_path / "s", strip=True)).checks
+        if not c.ok
+    }
+    assert "needs the log's signature and a witness's" in stripped[WITNESSED]
+
+
+def test_a_witness_can_be_required(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    assert verify_bundle(bag).ok
+    report = verify_bundle(bag, require_witness=True)
+    assert not report.ok
+    assert "no witness co-signature in this bundle" in report.text()

@@ -139,6 +139,17 @@ def test_our_ledger_is_announced_and_the_cosignature_kept(
     checkpoint = LedgerCheckpoint.objects.get(size=3)
     assert [w["state"] for w in checkpoint.witnessed] == ["KHM"]
     assert LedgerWitness.objects.get(state="KHM").acknowledged_size == 3
+    # A bundle made now proves that the log extends what Cambodia witnessed.
+    from hanoinet.core.bundle import verify_bundle
+    from hanoinet.node.evidence.bundle import do_build_bundle
+    from hanoinet.node.evidence.models import EvidenceItem
+
+    bag = do_build_bundle(
+        actor, list(EvidenceItem.objects.all()), evidence_dir.parent / "bag", "MLA"
+    )
+    report = verify_bundle(bag, require_witness=True)
+    assert report.ok, report.text()
+    assert "witnessed by hanoinet.khm/witness at size 3" in report.text()
     # More custody events: the next announcement proves the extension from 3.
     do_ingest_item(
         actor,

@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.path)
     if not folder.is_dir():
         raise CliError(f"{folder} is not a bundle folder")
-    report = verify_bundle(folder)
+    report = verify_bundle(folder, require_witness=args.require_witness)
     print(json.dumps(report.as_json(), indent=1) if args.json else report.text())
     return 0 if report.ok else 1
 
@@ -28,4 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("path", help="the bundle folder")
     parser.add_argument("--json", action="store_true", help="the report as JSON")
+    parser.add_argument(
+        "--require-witness",
+        action="store_true",
+        help="fail unless the checkpoint extends one co-signed by a witness",
+    )
     parser.set_defaults(handler=run)

@@ -10,13 +10,16 @@ from django.utils import timezone
 
 from hanoinet.core.bundle import Payload, write_bundle
 from hanoinet.core.keys import public_jwk
+from hanoinet.core.ledger import consistency_proof
 from hanoinet.node.audit.actor import Actor
 from hanoinet.node.audit.record import record
 from hanoinet.node.evidence import ledger
 from hanoinet.node.evidence.actions import ItemError, _custody
-from hanoinet.node.evidence.models import EvidenceItem, LedgerLeaf
+from hanoinet.node.evidence.models import EvidenceItem, LedgerCheckpoint, LedgerLeaf
 from hanoinet.node.evidence.store import evidence_store
+from hanoinet.node.evidence.witness import witness_name
 from hanoinet.node.federation.keyring import own_signer
+from hanoinet.node.register.models import RegisterKey
 
 
 def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reason: str) -> Path:
@@ -41,6 +44,7 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
         }
         for leaf in leaves
     ]
+    witnessed, witness_keys = _witnessed(checkpoint)
     store = evidence_store()
     payloads = [
         Payload(
@@ -65,7 +69,8 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
         payloads=payloads,
         custody=custody,
         checkpoint=checkpoint.note,
-        keys={ledger.origin(): public_jwk(own_signer().key.public_key())["x"]},
+        keys={ledger.origin(): public_jwk(own_signer().key.public_key())["x"], **witness_keys},
+        witnessed=witnessed,
         info={
             "Source-Organization": f"hanoinet node of {settings.HANOINET_STATE}",
             "Bagging-Date": timezone.now().date().isoformat(),
@@ -76,3 +81,35 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
     for item in items:
         record(actor, "evidence.export", item, reason=reason.strip()[:500])
     return written
+
+
+def _witnessed(
+    checkpoint: LedgerCheckpoint,
+) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """The latest checkpoint co-signed by witnesses, no larger than the bundle's, each
+    co-signed note with the proof that the bundle's log extends it; and the witnesses'
+    keys as the register gives them."""
+    earlier = (
+        LedgerCheckpoint.objects.filter(size__lte=checkpoint.size, size__gt=0)
+        .exclude(witnessed=[])
+        .order_by("-size")
+        .first()
+    )
+    if earlier is None:
+        return [], {}
+    hashes = ledger.leaf_hashes(checkpoint.size)
+    proof = [h.hex() for h in consistency_proof(earlier.size, checkpoint.size, hashes)]
+    entries: list[dict[str, object]] = []
+    keys: dict[str, str] = {}
+    for cosigned in earlier.witnessed:
+        state = str(cosigned.get("state", ""))
+        key = (
+            RegisterKey.objects.filter(state__code=state, use=RegisterKey.Use.SIGNING)
+            .order_by("-valid_from")
+            .first()
+        )
+        if key is None:
+            continue
+        keys[witness_name(state)] = key.x
+        entries.append({"note": cosigned.get("note", ""), "consistency": proof})
+    return entries, keys
