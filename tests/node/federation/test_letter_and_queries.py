@@ -18,6 +18,7 @@ from hanoinet.node.accounts.roles import Role
 from hanoinet.node.audit.models import AuditEvent
 from hanoinet.node.federation.delivery import deliver_due
 from hanoinet.node.register.models import RegisterState
+from hanoinet.node.requests.models import CooperationRequest
 from tests.node.api.test_api import bearer
 from tests.node.federation.conftest import Peer
 from tests.node.federation.test_followups_and_assets import events_of, from_khm, send_from_khm
@@ -127,3 +128,26 @@ def test_our_query_travels_and_the_answer_lands_on_our_timeline(
     _s, body = call(client, poc, "get", f"/{code}")
     assert body["events"][-1]["event"] == "status_answer"
     assert body["events"][-1]["details"]["status"] == "in_progress"
+
+
+@pytest.mark.parametrize(
+    "message_type",
+    [
+        "request.status",
+        "request.query",
+        "request.measure",
+        "request.preservation",
+        "request.conditions",
+        "request.provider",
+    ],
+)
+def test_a_peer_message_about_no_request_of_ours_changes_nothing(
+    client: Client, khm: Peer, poc: User, message_type: str
+) -> None:
+    for reference in ("not-a-uuid", "6f0e1a52-4f4e-4c53-9a43-6a3f6b7c1d2e", 17):
+        _m, token = khm.envelope(
+            type=message_type, body={"request": reference, "event": "acknowledge", "action": "ask"}
+        )
+        response = client.post("/federation/v1/inbox", data=token, content_type="application/jose")
+        assert response.status_code == 200
+    assert not CooperationRequest.objects.exists()

@@ -164,17 +164,18 @@ def update(request: HttpRequest, code: str, payload: FieldsIn) -> HttpResponse |
     return as_json(row, detail=True)
 
 
-Step = Callable[[Actor, CooperationRequest], CooperationRequest]
+Step = Callable[[Actor, CooperationRequest], object]
 
 
 def _step(request: HttpRequest, code: str, step: Step) -> HttpResponse | dict[str, Any]:
-    """One of the requesting side's steps on a draft: send, submit, approve, return."""
+    """One step on a request (send, approve, lift a measure, ask for an extension, …):
+    the request as it is afterwards, or the problems (422) or the refusal (409)."""
     actor = actor_from_request(request)
     try:
-        row = step(actor, access.get_request(actor, code))
+        step(actor, access.get_request(actor, code))
     except actions.RequestError as exc:
         return _problems(request, exc)
-    return as_json(row, detail=True)
+    return as_json(access.get_request(actor, code), detail=True)
 
 
 @router.post("/{code}/submit", summary="Submit a complete draft for a second officer's approval")
@@ -346,14 +347,13 @@ class ReasonsIn(Schema):
 def propose_lifting(
     request: HttpRequest, code: str, payload: ReasonsIn
 ) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = asset_actions.do_propose_lifting(
-            actor, access.get_request(actor, code), reasons=payload.reasons, days=payload.days
-        )
-    except actions.RequestError as exc:
-        return _problems(request, exc)
-    return as_json(row, detail=True)
+    return _step(
+        request,
+        code,
+        lambda actor, row: asset_actions.do_propose_lifting(
+            actor, row, reasons=payload.reasons, days=payload.days
+        ),
+    )
 
 
 @router.post(
@@ -363,14 +363,11 @@ def propose_lifting(
 def argue_continuation(
     request: HttpRequest, code: str, payload: ReasonsIn
 ) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = asset_actions.do_argue_continuation(
-            actor, access.get_request(actor, code), reasons=payload.reasons
-        )
-    except actions.RequestError as exc:
-        return _problems(request, exc)
-    return as_json(row, detail=True)
+    return _step(
+        request,
+        code,
+        lambda actor, row: asset_actions.do_argue_continuation(actor, row, reasons=payload.reasons),
+    )
 
 
 @router.post(
@@ -380,14 +377,11 @@ def argue_continuation(
 def lift_measure(
     request: HttpRequest, code: str, payload: ReasonsIn
 ) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = asset_actions.do_lift_measure(
-            actor, access.get_request(actor, code), reasons=payload.reasons
-        )
-    except actions.RequestError as exc:
-        return _problems(request, exc)
-    return as_json(row, detail=True)
+    return _step(
+        request,
+        code,
+        lambda actor, row: asset_actions.do_lift_measure(actor, row, reasons=payload.reasons),
+    )
 
 
 class DisposalIn(Schema):
@@ -410,13 +404,10 @@ class DisposalIn(Schema):
 def record_disposal(
     request: HttpRequest, code: str, payload: DisposalIn
 ) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
     data = payload.dict(exclude_none=True)
-    try:
-        row = asset_actions.do_record_disposal(actor, access.get_request(actor, code), data)
-    except actions.RequestError as exc:
-        return _problems(request, exc)
-    return as_json(row, detail=True)
+    return _step(
+        request, code, lambda actor, row: asset_actions.do_record_disposal(actor, row, data)
+    )
 
 
 class ExtensionIn(Schema):
@@ -431,14 +422,13 @@ class ExtensionIn(Schema):
 def ask_extension(
     request: HttpRequest, code: str, payload: ExtensionIn
 ) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = preservation.do_ask_extension(
-            actor, access.get_request(actor, code), days=payload.days, reasons=payload.reasons
-        )
-    except actions.RequestError as exc:
-        return _error(request, 409, str(exc))
-    return as_json(row, detail=True)
+    return _step(
+        request,
+        code,
+        lambda actor, row: preservation.do_ask_extension(
+            actor, row, days=payload.days, reasons=payload.reasons
+        ),
+    )
 
 
 @router.post(
@@ -448,14 +438,13 @@ def ask_extension(
 def extend_preservation(
     request: HttpRequest, code: str, payload: ExtensionIn
 ) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    try:
-        row = preservation.do_extend_preservation(
-            actor, access.get_request(actor, code), days=payload.days, note=payload.reasons
-        )
-    except actions.RequestError as exc:
-        return _error(request, 409, str(exc))
-    return as_json(row, detail=True)
+    return _step(
+        request,
+        code,
+        lambda actor, row: preservation.do_extend_preservation(
+            actor, row, days=payload.days, note=payload.reasons
+        ),
+    )
 
 
 class TextIn(Schema):
@@ -464,24 +453,16 @@ class TextIn(Schema):
 
 @router.post("/{code}/query", summary="Requesting State: ask where the request stands")
 def query_status(request: HttpRequest, code: str, payload: TextIn) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    row = access.get_request(actor, code)
-    try:
-        queries.do_query_status(actor, row, payload.text)
-    except actions.RequestError as exc:
-        return _error(request, 409, str(exc))
-    return as_json(access.get_request(actor, code), detail=True)
+    return _step(
+        request, code, lambda actor, row: queries.do_query_status(actor, row, payload.text)
+    )
 
 
 @router.post("/{code}/query/answer", summary="Requested State: answer a status query in words")
 def answer_query(request: HttpRequest, code: str, payload: TextIn) -> HttpResponse | dict[str, Any]:
-    actor = actor_from_request(request)
-    row = access.get_request(actor, code)
-    try:
-        queries.do_answer_query(actor, row, payload.text)
-    except actions.RequestError as exc:
-        return _error(request, 409, str(exc))
-    return as_json(access.get_request(actor, code), detail=True)
+    return _step(
+        request, code, lambda actor, row: queries.do_answer_query(actor, row, payload.text)
+    )
 
 
 @router.get(

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.lifecycle import Event, Side, Status
-from hanoinet.node.audit.actor import system_actor
+from hanoinet.node.audit.actor import Actor, system_actor
 from hanoinet.node.federation.delivery import message_delivered
 from hanoinet.node.federation.handlers import handles
 from hanoinet.node.federation.models import InboxMessage, OutboxMessage
@@ -102,85 +102,57 @@ def _link_followup(request: CooperationRequest, body: dict[str, Any], sender: st
     )
 
 
+def _addressed(message: InboxMessage) -> tuple[CooperationRequest, dict[str, Any], Actor] | None:
+    """The request a peer's message is about — only a request shared with that peer."""
+    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
+    code = _uuid(body.get("request"))
+    request = (
+        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
+        if code
+        else None
+    )
+    if request is None:
+        return None
+    return request, body, system_actor(f"federation:{message.sender_state}")
+
+
 @handles(STATUS_TYPE)
 def request_status(message: InboxMessage) -> None:
-    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
-    request = CooperationRequest.objects.filter(
-        code=str(body.get("request", "")), counterpart=message.sender_state
-    ).first()
-    event = body.get("event")
-    if request is None or event not in set(Event):
-        return
-    receive_status(
-        request, Event(str(event)), body, system_actor(f"federation:{message.sender_state}")
-    )
+    if found := _addressed(message):
+        request, body, actor = found
+        event = body.get("event")
+        if event in set(Event):
+            receive_status(request, Event(str(event)), body, actor)
 
 
 @handles(PROVIDER_TYPE)
 def third_country_provider(message: InboxMessage) -> None:
-    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
-    code = _uuid(body.get("request"))
-    request = (
-        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
-        if code
-        else None
-    )
-    if request is not None:
-        receive_third_country_provider(
-            request, body, system_actor(f"federation:{message.sender_state}")
-        )
+    if found := _addressed(message):
+        receive_third_country_provider(*found)
 
 
 @handles(CONDITIONS_TYPE)
 def conditions(message: InboxMessage) -> None:
-    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
-    code = _uuid(body.get("request"))
-    request = (
-        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
-        if code
-        else None
-    )
-    if request is not None:
-        receive_conditions(request, body, system_actor(f"federation:{message.sender_state}"))
+    if found := _addressed(message):
+        receive_conditions(*found)
 
 
 @handles(MEASURE_TYPE)
 def measure(message: InboxMessage) -> None:
-    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
-    code = _uuid(body.get("request"))
-    request = (
-        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
-        if code
-        else None
-    )
-    if request is not None:
-        receive_measure(request, body, system_actor(f"federation:{message.sender_state}"))
+    if found := _addressed(message):
+        receive_measure(*found)
 
 
 @handles(PRESERVATION_TYPE)
 def preservation(message: InboxMessage) -> None:
-    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
-    code = _uuid(body.get("request"))
-    request = (
-        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
-        if code
-        else None
-    )
-    if request is not None:
-        receive_preservation(request, body, system_actor(f"federation:{message.sender_state}"))
+    if found := _addressed(message):
+        receive_preservation(*found)
 
 
 @handles(QUERY_TYPE)
 def status_query(message: InboxMessage) -> None:
-    body: dict[str, Any] = message.body if isinstance(message.body, dict) else {}
-    code = _uuid(body.get("request"))
-    request = (
-        CooperationRequest.objects.filter(code=code, counterpart=message.sender_state).first()
-        if code
-        else None
-    )
-    if request is not None:
-        receive_query(request, body, message.sender_state)
+    if found := _addressed(message):
+        receive_query(*found)
 
 
 @receiver(message_delivered, dispatch_uid="requests-delivered")

@@ -66,8 +66,7 @@ def _state_of(request: CooperationRequest) -> dict[str, Any]:
     }
 
 
-def receive_query(request: CooperationRequest, body: dict[str, Any], sender: str) -> None:
-    actor = system_actor(f"federation:{sender}")
+def receive_query(request: CooperationRequest, body: dict[str, Any], actor: Actor) -> None:
     text = str(body.get("text", ""))[:5000]
     if body.get("action") == "query" and request.direction == "incoming":
         _event(request, "status_query", Side.REQUESTING, request.status, actor, {"text": text})
