@@ -17,6 +17,7 @@ urlpatterns = [
     path("oncall/", include("hanoinet.node.oncall.urls")),
     path("federation/", include("hanoinet.node.federation.urls")),
     path("requests/", include("hanoinet.node.requests.urls")),
+    path("evidence/", include("hanoinet.node.evidence.urls")),
     path(
         ".well-known/hanoinet/register",
         register_views.well_known_register_view,

@@ -35,6 +35,7 @@ NAVIGATION = (
         "requests:list",
         frozenset({Role.POINT_OF_CONTACT, Role.CENTRAL_AUTHORITY, Role.INVESTIGATOR}),
     ),
+    NavItem(_("Evidence"), "evidence:list", frozenset(CASE_ROLES)),
     NavItem(
         _("Messages"),
         "federation:threads",
