@@ -110,7 +110,7 @@ BLOCK = CHUNK + TAG
         ),  # a chunk replayed
         (lambda raw: raw + b"more", "corrupted"),  # appended
         (lambda raw: raw[:20], "truncated"),  # not even a header
-        (lambda raw: b"XXXX" + raw[4:], "malformed"),
+        (lambda raw: b"ZIP!" + raw[4:], "malformed"),  # another format's magic
     ],
 )
 def test_every_damage_is_caught_and_named(store: LocalStore, change: Change, code: str) -> None:

@@ -65,3 +65,28 @@ def test_an_auditor_sees_no_evidence(
     browser = verified_client(make_user("audit", None, [Role.AUDITOR]))
     assert browser.get("/evidence/").status_code == 403
     assert 'href="/evidence/"' not in browser.get("/").content.decode()
+
+
+def test_a_file_named_in_vietnamese_downloads(
+    make_user: Callable[..., User],
+    verified_client: Callable[[User], Client],
+    evidence_dir: Path,
+) -> None:
+    unit = Unit.objects.create(name="Cyber unit", kind=Unit.Kind.POINT_OF_CONTACT)
+    browser = verified_client(make_user("an", unit, [Role.INVESTIGATOR]))
+    upload = io.BytesIO(b"screenshot")
+    upload.name = "ảnh chụp màn hình.png"
+    browser.post(
+        "/evidence/",
+        {
+            "file": upload,
+            "description": "Screenshot",
+            "source": "victim_upload",
+            "acquired_by": "Victim support desk",
+        },
+    )
+    item = EvidenceItem.objects.get()
+    download = browser.get(f"/evidence/{item.code}/content?reason=review")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith('.png"')
+    assert b"".join(download.streaming_content) == b"screenshot"  # type: ignore[attr-defined]

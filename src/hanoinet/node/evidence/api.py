@@ -13,23 +13,14 @@ from ninja.files import UploadedFile
 from hanoinet.node.audit.actor import actor_from_request
 from hanoinet.node.evidence import access, actions, ledger
 from hanoinet.node.evidence.models import EvidenceItem
+from hanoinet.node.http import attachment
 
 router = Router()
 
 
 def as_json(item: EvidenceItem) -> dict[str, Any]:
     checkpoint = ledger.checkpoint()
-    custody = []
-    for leaf in item.custody.order_by("index"):
-        custody.append(
-            {
-                "index": leaf.index,
-                "kind": leaf.kind,
-                "leaf": leaf.data,
-                "leaf_hash": leaf.leaf_hash,
-                "inclusion_proof": ledger.proof_for(leaf, checkpoint.size),
-            }
-        )
+    custody = ledger.custody_entries(item.custody.order_by("index"), checkpoint.size)
     return {
         "code": str(item.code),
         "exhibit_number": item.exhibit_number,
@@ -122,8 +113,7 @@ def content(request: HttpRequest, code: str, reason: str = "") -> StreamingHttpR
     response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
     response["Content-Length"] = str(item.size)
     response["Digest"] = f"sha-256={item.digest}"
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in item.filename)[:150]
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["Content-Disposition"] = attachment(item.filename)
     return response
 
 

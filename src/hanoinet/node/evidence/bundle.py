@@ -34,17 +34,10 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
     for item in items:
         _custody(actor, item, "exported", reason.strip()[:500])
     checkpoint = ledger.checkpoint()
-    leaves = LedgerLeaf.objects.filter(item__in=items, index__lt=checkpoint.size).order_by("index")
-    custody = [
-        {
-            "index": leaf.index,
-            "kind": leaf.kind,
-            "leaf": leaf.data,
-            "inclusion_proof": ledger.proof_for(leaf, checkpoint.size),
-        }
-        for leaf in leaves
-    ]
-    witnessed, witness_keys = _witnessed(checkpoint)
+    hashes = ledger.leaf_hashes(checkpoint.size)
+    leaves = LedgerLeaf.objects.filter(item__in=items).order_by("index")
+    custody = ledger.custody_entries(leaves, checkpoint.size, hashes)
+    witnessed, witness_keys = _witnessed(checkpoint, hashes)
     store = evidence_store()
     payloads = [
         Payload(
@@ -84,7 +77,7 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
 
 
 def _witnessed(
-    checkpoint: LedgerCheckpoint,
+    checkpoint: LedgerCheckpoint, hashes: list[bytes]
 ) -> tuple[list[dict[str, object]], dict[str, str]]:
     """The latest checkpoint co-signed by witnesses, no larger than the bundle's, each
     co-signed note with the proof that the bundle's log extends it; and the witnesses'
@@ -97,7 +90,6 @@ def _witnessed(
     )
     if earlier is None:
         return [], {}
-    hashes = ledger.leaf_hashes(checkpoint.size)
     proof = [h.hex() for h in consistency_proof(earlier.size, checkpoint.size, hashes)]
     entries: list[dict[str, object]] = []
     keys: dict[str, str] = {}

@@ -7,7 +7,9 @@ two leaves at one place, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -66,5 +68,21 @@ def checkpoint(now: datetime | None = None) -> LedgerCheckpoint:
     return LedgerCheckpoint.objects.create(size=signed.size, root=signed.root.hex(), note=note)
 
 
-def proof_for(leaf: LedgerLeaf, size: int) -> list[str]:
-    return [h.hex() for h in inclusion_proof(leaf.index, size, leaf_hashes(size))]
+def custody_entries(
+    leaves: Iterable[LedgerLeaf], size: int, hashes: list[bytes] | None = None
+) -> list[dict[str, Any]]:
+    """The events as they are shown and bundled: leaf bytes, index and inclusion proof in
+    the tree of ``size`` leaves. The leaf hashes are read once for all of them, and a
+    leaf appended after the checkpoint is left out (it has no proof in it yet)."""
+    hashes = leaf_hashes(size) if hashes is None else hashes
+    return [
+        {
+            "index": leaf.index,
+            "kind": leaf.kind,
+            "leaf": leaf.data,
+            "leaf_hash": leaf.leaf_hash,
+            "inclusion_proof": [h.hex() for h in inclusion_proof(leaf.index, size, hashes)],
+        }
+        for leaf in leaves
+        if leaf.index < size
+    ]

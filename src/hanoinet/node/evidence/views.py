@@ -15,6 +15,7 @@ from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.audit.record import record
 from hanoinet.node.evidence import access, actions, ledger
 from hanoinet.node.evidence.models import EvidenceItem
+from hanoinet.node.http import attachment
 
 PAGE_SIZE = 50
 
@@ -99,6 +100,5 @@ def content_view(request: HttpRequest, code: str) -> HttpResponseBase:
         return redirect("evidence:detail", code=item.code)
     response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
     response["Content-Length"] = str(item.size)
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in item.filename)[:150]
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["Content-Disposition"] = attachment(item.filename)
     return response

@@ -17,6 +17,7 @@ from hanoinet.core.convention import KINDS, validate
 from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.convention.text import problem_json
+from hanoinet.node.http import attachment
 from hanoinet.node.requests import access, actions, asset_actions, preservation, queries
 from hanoinet.node.requests.letter import letter_language, letter_pdf
 from hanoinet.node.requests.models import CooperationRequest
@@ -478,13 +479,9 @@ def letter(request: HttpRequest, code: str, language: str = "") -> HttpResponse:
     chosen = language or letter_language(row)[0]
     response = HttpResponse(letter_pdf(actor, row, chosen), content_type="application/pdf")
     name = f"{row.kind}-{row.reference or row.their_reference or row.code}-{chosen}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{_safe(name)}"'
+    response["Content-Disposition"] = attachment(name)
     response["Content-Language"] = chosen
     return response
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:150]
 
 
 @statistics_router.get(

@@ -19,6 +19,7 @@ from hanoinet.core.convention.lifecycle import Event, Status, allowed_events
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.audit.record import record
 from hanoinet.node.convention.text import problem_text, translate
+from hanoinet.node.http import attachment
 from hanoinet.node.requests import (
     access,
     actions,
@@ -273,7 +274,7 @@ def letter_view(request: HttpRequest, code: str) -> HttpResponse:
     wanted = request.GET.get("language", "")[:10]
     chosen = wanted if wanted in letter.our_languages() else letter.letter_language(row)[0]
     response = HttpResponse(letter.letter_pdf(actor, row, chosen), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{row.kind}-{row.code}-{chosen}.pdf"'
+    response["Content-Disposition"] = attachment(f"{row.kind}-{row.code}-{chosen}.pdf", inline=True)
     response["Content-Language"] = chosen
     return response
 
