@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "hanoinet.node.federation",
     "hanoinet.node.requests",
     "hanoinet.node.evidence",
+    "hanoinet.node.victims",
+    "hanoinet.node.linking",
     "hanoinet.node.web",
 ]
 
@@ -258,6 +260,14 @@ HANOINET_EVIDENCE_MAX_BYTES = config.env_int(
 HANOINET_LEDGER_ANNOUNCE_SECONDS = config.env_int(
     "HANOINET_LEDGER_ANNOUNCE_SECONDS", 600, minimum=1
 )
+# The public victim portal: reports accepted per address and hour, and upload limits.
+HANOINET_PORTAL_REPORTS_PER_HOUR = config.env_int("HANOINET_PORTAL_REPORTS_PER_HOUR", 5, minimum=1)
+HANOINET_PORTAL_MAX_FILE_BYTES = config.env_int(
+    "HANOINET_PORTAL_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+# Linking of reports: an identifier in more reports than this is flagged for review
+# instead of linking them all (one shared bank hotline would merge every case).
+HANOINET_LINK_FAN_OUT_CAP = config.env_int("HANOINET_LINK_FAN_OUT_CAP", 50, minimum=2)
 # Request kinds that a second officer must approve before they leave (four eyes).
 HANOINET_FOUR_EYES_KINDS = config.env_list("HANOINET_FOUR_EYES_KINDS", [])
 HANOINET_FEDERATION_MAX_BYTES = config.env_int(

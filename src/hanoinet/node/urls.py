@@ -18,6 +18,8 @@ urlpatterns = [
     path("federation/", include("hanoinet.node.federation.urls")),
     path("requests/", include("hanoinet.node.requests.urls")),
     path("evidence/", include("hanoinet.node.evidence.urls")),
+    path("linking/", include("hanoinet.node.linking.urls")),
+    path("", include("hanoinet.node.victims.urls")),
     path(
         ".well-known/hanoinet/register",
         register_views.well_known_register_view,

@@ -13,6 +13,7 @@ from hanoinet.node.commands import (
     evidence,
     federation,
     keys,
+    linking,
     register,
     statistics,
     verify_bundle,
@@ -20,4 +21,4 @@ from hanoinet.node.commands import (
 
 
 def registered_command_modules() -> list[ModuleType]:
-    return [convention, evidence, federation, keys, register, statistics, verify_bundle]
+    return [convention, evidence, federation, keys, linking, register, statistics, verify_bundle]

@@ -37,6 +37,12 @@ NAVIGATION = (
     ),
     NavItem(_("Evidence"), "evidence:list", frozenset(CASE_ROLES)),
     NavItem(
+        _("Victim reports"),
+        "victims:queue",
+        frozenset({Role.VICTIM_SUPPORT, Role.ANALYST, Role.INVESTIGATOR}),
+    ),
+    NavItem(_("Linked reports"), "linking:clusters", frozenset({Role.ANALYST, Role.INVESTIGATOR})),
+    NavItem(
         _("Messages"),
         "federation:threads",
         frozenset({Role.POINT_OF_CONTACT, Role.CENTRAL_AUTHORITY}),

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LinkingConfig(AppConfig):
+    name = "hanoinet.node.linking"
+    label = "linking"
+    verbose_name = _("Linking of reports")
