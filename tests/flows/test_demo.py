@@ -1,11 +1,15 @@
-"""`hanoinet demo` (what `make demo` runs): URL and logins printed, page answers,
-Ctrl-C stops every process, and the next run works."""
+"""`hanoinet demo` (what `make demo` runs): the demo network — a secretariat and the nodes
+of Viet Nam, Cambodia and France — comes up, tells its story through HTTP, prints the
+URLs and logins, stops cleanly on Ctrl-C (in the middle of the story too), and the next
+run works; `--once` writes the register and the evidence bundles and says which step
+failed; bad input is refused with a clear message."""
 
 from __future__ import annotations
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,39 +20,69 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+STEPS = (
+    "preservation_sent",
+    "on_call_paged",
+    "data_preserved",
+    "mla_sent",
+    "mla_executed",
+    "evidence_verified",
+    "wallet_frozen",
+    "proceeds_returned",
+)
 
-def start_demo(folder: Path) -> tuple[subprocess.Popen[str], list[str]]:
+
+def clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HANOINET_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
+    return env
+
+
+def hanoinet(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "hanoinet.node.cli", *args],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def start_demo(folder: Path, until: str) -> tuple[subprocess.Popen[str], list[str]]:
+    """The interactive demo, read line by line until a line containing ``until``."""
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "hanoinet.node.cli", "demo", "--data-dir", str(folder)],
-        env=env,
+        env=clean_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     lines: list[str] = []
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240
     assert process.stdout is not None
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
             break
         lines.append(line.rstrip())
-        if "Press Ctrl-C" in line:
+        if until in line:
             return process, lines
-    process.kill()
-    raise AssertionError("demo did not come up:\n" + "\n".join(lines))
-
-
-def stop_demo(process: subprocess.Popen[str]) -> str:
     process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=60)
+    rest, _ = process.communicate(timeout=60)
+    raise AssertionError(f"no {until!r} from the demo:\n" + "\n".join(lines) + rest)
+
+
+def interrupt(process: subprocess.Popen[str]) -> str:
+    if process.poll() is not None:
+        return ""
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=90)
     return out
 
 
 def processes_serving(folder: Path) -> list[int]:
-    """Processes whose environment points at the demo folder (orphans, after a stop)."""
+    """Processes whose environment points into the demo folder (orphans, after a stop)."""
     marker = f"HANOINET_DATA_DIR={folder}".encode()
     found = []
     for entry in Path("/proc").iterdir():
@@ -63,62 +97,106 @@ def processes_serving(folder: Path) -> list[int]:
     return found
 
 
-def test_demo_runs_and_stops_cleanly(tmp_path: Path) -> None:
+def test_demo_network_runs_and_stops_cleanly(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
-    process, lines = start_demo(folder)
-    text = "\n".join(lines)
-    url = re.search(r"(http://127\.0\.0\.1:\d+/)", text)
-    assert url, text
-    for username in ("poc", "central", "investigator", "auditor", "admin"):
-        assert re.search(rf"^\s+{username}\s+.*TOTP key [A-Z2-7]{{16,}}$", text, re.M), text
-    with urllib.request.urlopen(url.group(1) + "accounts/login/", timeout=10) as page:  # noqa: S310
-        assert page.status == 200
-    out = stop_demo(process)
+    process, lines = start_demo(folder, "Press Ctrl-C")
+    try:
+        check_running_demo("\n".join(lines))
+    finally:
+        out = interrupt(process)
     assert process.returncode == 0, out
     assert "Stopping the demo" in out
     assert processes_serving(folder) == []
 
-    code = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "hanoinet.node.cli", "demo-code", "poc", "--data-dir", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    code = hanoinet("demo-code", "poc", "--node", "khm", "--data-dir", str(folder))
     assert re.fullmatch(r"\d{6}\n", code.stdout), code.stderr
 
-    # A folder left by the previous run is reset, and the demo comes up again.
-    process, _ = start_demo(folder)
-    assert stop_demo(process)
-    assert process.returncode == 0
+
+def check_running_demo(text: str) -> None:
+    for step in STEPS:
+        assert re.search(rf"^\s+\d[a-z]\s+{step}\s+[\d.]+ s\s+ok$", text, re.M), text
+    urls = dict(
+        re.findall(r"^(Secretariat|Viet Nam|Cambodia|France)\b.* — (http://\S+/)$", text, re.M)
+    )
+    assert set(urls) == {"Secretariat", "Viet Nam", "Cambodia", "France"}, text
+    for username in ("poc", "central", "investigator", "auditor", "admin"):
+        # Five officers on each of the three national nodes, the administrator on all four.
+        found = re.findall(rf"^\s+{username}\s+.*TOTP key [A-Z2-7]{{16,}}$", text, re.M)
+        assert len(found) == (4 if username == "admin" else 3), text
+    for url in urls.values():
+        with urllib.request.urlopen(url + "accounts/login/", timeout=10) as page:  # noqa: S310
+            assert page.status == 200
+
+
+def test_demo_once_after_an_interrupted_story(tmp_path: Path) -> None:
+    folder, out = tmp_path / "demo", tmp_path / "out"
+    process, _lines = start_demo(folder, " 3b. ")
+    stopped = interrupt(process)  # in the middle of the story
+    assert process.returncode == 130, stopped
+    assert re.search(r"Interrupted during step 3[bc] '", stopped), stopped
+    assert "All demo processes stopped." in stopped
+    assert processes_serving(folder) == []
+
+    # The next run wipes the (marked) folder and tells the whole story.
+    started = time.monotonic()
+    result = hanoinet("demo", "--once", "--data-dir", str(folder), "--out", str(out), timeout=300)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    for step in STEPS:
+        assert re.search(rf"^\s+\d[a-z]\s+{step}\s+[\d.]+ s\s+ok$", result.stdout, re.M), (
+            result.stdout
+        )
+    assert "sent " in result.stdout
+    assert "delivered +" in result.stdout
+    assert "acknowledged +" in result.stdout
+    assert "Every step succeeded." in result.stdout
+    assert processes_serving(folder) == []
+    assert (out / "register.jws").read_text().count(".") == 2  # a compact JWS
+    bundles = sorted((out / "bundles").iterdir())
+    assert bundles, result.stdout
+    for bundle in bundles:
+        verified = hanoinet("verify-bundle", str(bundle))
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert elapsed < 240, f"the --once run took {elapsed:.0f} s"
 
 
 def test_demo_refuses_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "hanoinet.node.cli", "demo", "--data-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = hanoinet("demo", "--once", "--data-dir", str(tmp_path))
     assert result.returncode == 2
     assert "is not a demo folder; refusing to touch it" in result.stderr
     assert (tmp_path / "precious.txt").exists()
 
 
-def test_demo_code_only_in_demo_folders(tmp_path: Path) -> None:
-    result = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "hanoinet.node.cli",
-            "demo-code",
-            "poc",
-            "--data-dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+def test_demo_refuses_an_out_folder_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    result = hanoinet("demo", "--once", "--data-dir", str(tmp_path / "d"), "--out", str(out))
+    assert result.returncode == 2
+    assert "was not written by the demo; refusing to touch it" in result.stderr
+    assert (out / "precious.txt").exists()
+    result = hanoinet("demo", "--data-dir", str(tmp_path / "d"), "--out", str(out))
+    assert result.returncode == 2
+    assert "--out goes with --once" in result.stderr
+
+
+def test_demo_names_the_port_already_taken(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        first = int(probe.getsockname()[1])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", first + 1))
+        taken.listen()
+        result = hanoinet("demo", "--once", "--data-dir", str(tmp_path / "d"), "--port", str(first))
+    assert result.returncode == 2
+    assert f"port {first + 1} on 127.0.0.1 (for the Viet Nam node) is already in use" in (
+        result.stderr
     )
+    assert not (tmp_path / "d").exists()
+
+
+def test_demo_code_only_in_demo_folders(tmp_path: Path) -> None:
+    result = hanoinet("demo-code", "poc", "--data-dir", str(tmp_path))
     assert result.returncode == 2
     assert "codes are only given out in demo mode" in result.stderr

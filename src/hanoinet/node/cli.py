@@ -58,13 +58,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from hanoinet.node.demo import run_demo
 
-    return run_demo(data_dir=args.data_dir, port=args.port, keep=args.keep)
+    return run_demo(
+        data_dir=args.data_dir, port=args.port, keep=args.keep, once=args.once, out=args.out
+    )
 
 
 def _cmd_demo_code(args: argparse.Namespace) -> int:
     from hanoinet.node.demo import print_demo_code
 
-    return print_demo_code(args.username)
+    return print_demo_code(args.username, node=args.node)
 
 
 def _cmd_manage(args: argparse.Namespace) -> int:
@@ -131,17 +133,41 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--data-dir")
     check.set_defaults(handler=_cmd_check)
 
-    demo = sub.add_parser("demo", help="run a demonstration node with seeded users")
+    demo = sub.add_parser(
+        "demo",
+        help="run the demo network (secretariat, Viet Nam, Cambodia, France) and its story",
+    )
     demo.add_argument(
         "--data-dir", default=".hanoinet-demo", help="demo data folder (default: ./.hanoinet-demo)"
     )
-    demo.add_argument("--port", type=int, default=None, help="port (default: first free from 8000)")
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="first of 4 consecutive ports (default: the first free ports from 8000)",
+    )
     demo.add_argument("--keep", action="store_true", help="reuse the demo data of a previous run")
+    demo.add_argument(
+        "--once",
+        action="store_true",
+        help="run the story, write the outputs, stop; exit 0 only if every step succeeded",
+    )
+    demo.add_argument(
+        "--out",
+        help="with --once: folder for the register document and evidence bundles "
+        "(default: DATA_DIR/out)",
+    )
     demo.set_defaults(handler=_cmd_demo)
 
     code = sub.add_parser("demo-code", help="print the current second-factor code of a demo user")
     code.add_argument("username")
     code.add_argument("--data-dir", default=".hanoinet-demo")
+    code.add_argument(
+        "--node",
+        default="vnm",
+        choices=["vnm", "khm", "fra", "secretariat"],
+        help="the demo node of the user (default: vnm)",
+    )
     code.set_defaults(handler=_cmd_demo_code)
 
     manage = sub.add_parser("manage", help="run a Django management command (operators)")
