@@ -18,23 +18,35 @@ fan-out cap; (b) the floor: ``csr_array`` + ``connected_components`` on the same
 nothing suppressed, raw component numbers; (c) networkx: ``Graph`` built from the same
 edges + ``connected_components``, nothing suppressed. Targets: (a) <= 2x (b), and (a) at
 least 20x faster than (c). Also shown: ``plan_link`` per new report (the pure decision,
-no database). The last line is one JSON object with the metric, the baseline, the ratio
-and the target.
+no database), and incremental linking on PostgreSQL: all but the newest 1,000 reports
+bulk-loaded into a node's tables (database ``hanoinet_bench_linking`` on
+``$BENCH_PG_URL``, default postgres://postgres@127.0.0.1:5432, created and dropped), then
+300 of the newest with 2-4 identifiers each stored and linked by ``do_link_report``, one
+transaction each; p50/p95/max beside a one-row INSERT + SELECT by primary key on the same
+connection. The last line is one JSON object with the metric, the baseline, the ratio
+and the target, and the incremental p95 with its baseline.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import statistics
 import sys
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
+import psycopg
 from numpy.typing import NDArray
+from psycopg import sql
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
@@ -53,6 +65,11 @@ RATIO_TARGET = 2.0
 NETWORKX_TARGET = 20.0
 PLATFORMS = ("domain:facebook.com", "domain:t.me", "domain:gmail.com", "domain:zalo.me")
 T = TypeVar("T")
+PG = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+PG_DATABASE = "hanoinet_bench_linking"  # dedicated: never a test_* database
+LINK_WINDOW = 1_000  # the newest reports are held back; a few of them arrive one by one
+LINK_WARM_UP = 20
+LINK_TIMED = 300
 
 
 @dataclass(frozen=True)
@@ -158,17 +175,288 @@ def plan_link_us(data: Synthetic, newest: int) -> float:
     return (time.perf_counter() - started) / max(len(batches), 1) * 1e6
 
 
-def measure_incremental_postgres(data: Synthetic, *, newest: int) -> dict[str, float] | None:
-    """Hook for the node team: incremental linking on PostgreSQL.
+def _node_database(url: str, folder: Path) -> None:
+    """Point an in-process node (Django) at ``url`` and create its tables."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "hanoinet.node.settings",
+            "HANOINET_DATA_DIR": str(folder / "node"),
+            "HANOINET_STATE": "VNM",
+            "HANOINET_HTTPS": "0",
+            "DATABASE_URL": url,
+        }
+    )
+    from hanoinet.node.bootstrap import migrate_database, prepare_data_dir, setup_django
 
-    To fill in: load the older reports and their link keys into the node's tables, then
-    for each of the ``newest`` reports time reading its key statistics (``KeyStat`` per
-    key), ``plan_link`` and applying the ``LinkPlan`` in one transaction; return e.g.
-    ``{"reports_per_s": …, "p50_ms": …, "p99_ms": …}``. The pure core cannot reach a
-    database, so this returns ``None`` and the output says "not measured".
+    prepare_data_dir(folder / "node")
+    setup_django()
+    migrate_database()
+
+
+def _copy(cursor: psycopg.Cursor[Any], table: str, columns: list[str], lines: list[str]) -> None:
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with cursor.copy(statement) as copy:
+        for start in range(0, len(lines), 100_000):
+            copy.write("".join(lines[start : start + 100_000]))
+
+
+def _load(url: str, data: Synthetic, stored: int, cap: int) -> dict[str, int]:
+    """Bulk-load reports ``0 … stored - 1`` with their identifiers, and the clusters a
+    batch rebuild gives them (with the node's warning list and cap), as a rebuilt node
+    holds them. Report code ``r`` is primary key ``r + 1``; cluster ids grow with age."""
+    from hanoinet.core.reporting import Category, Contact, Payment
+    from hanoinet.node.linking.actions import warning_list
+    from hanoinet.node.linking.models import Cluster, FlaggedIdentifier, Membership
+    from hanoinet.node.victims.models import ReportedIdentifier, VictimReport
+
+    old = data.reports < stored
+    pairs = np.unique(data.reports[old] * len(data.key_names) + data.keys[old])
+    reports, keys = pairs // len(data.key_names), pairs % len(data.key_names)
+    state = cluster_batch(
+        reports,
+        keys,
+        n_reports=stored,
+        key_names=data.key_names,
+        warning_list=warning_list(),
+        fan_out_cap=cap,
+    )
+    _oldest, cluster_of = np.unique(state.labels, return_inverse=True)
+    sizes = np.bincount(cluster_of)
+    categories = [c.value for c in Category]
+    row = {  # one line per identifier, without its report
+        code: f"{name.partition(':')[0]}\t{name.partition(':')[2]}\t"
+        f"{name.partition(':')[2]}\tt\t\t{name}\n"
+        for code, name in enumerate(data.key_names)
+    }
+    with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cursor:
+        # Consistent by construction: no foreign-key triggers while loading.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute(
+            sql.SQL("""INSERT INTO {} (id, code, reference, secret_digest,
+                language, category, offence, what_happened, currency, payment,
+                transaction_hash, contact, contact_name, contact_email, contact_phone,
+                consent_at, triage, source_digest, submitted_at, updated_at)
+            SELECT g, gen_random_uuid(), 'BENCH-' || g, md5(g::text) || md5(g::text), 'vi',
+                (%(categories)s::text[])[1 + g %% %(n_categories)s],
+                (%(offences)s::text[])[1 + g %% %(n_categories)s], 'Bench report ' || g,
+                '', %(payment)s, '', %(contact)s, '', '', '',
+                now() - make_interval(secs => %(stored)s - g), 'new', md5((g %% 50000)::text),
+                now() - make_interval(secs => %(stored)s - g),
+                now() - make_interval(secs => %(stored)s - g)
+            FROM generate_series(1, %(stored)s) AS g""").format(
+                sql.Identifier(VictimReport._meta.db_table)
+            ),
+            {
+                "categories": categories,
+                "offences": [Category(c).offence.value for c in categories],
+                "n_categories": len(categories),
+                "payment": Payment.BANK_TRANSFER.value,
+                "contact": Contact.NONE.value,
+                "stored": stored,
+            },
+        )
+        table = ReportedIdentifier._meta.db_table
+        _copy(
+            cursor,
+            table,
+            ["report_id", "kind", "raw", "value", "valid", "problem", "link_key"],
+            [f"{r + 1}\t{row[k]}" for r, k in zip(reports.tolist(), keys.tolist(), strict=True)],
+        )
+        table = Cluster._meta.db_table
+        cursor.execute(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN code SET DEFAULT gen_random_uuid()").format(
+                sql.Identifier(table)
+            )
+        )
+        _copy(
+            cursor,
+            table,
+            ["id", "size", "created_at", "updated_at"],
+            [f"{i + 1}\t{size}\tnow\tnow\n" for i, size in enumerate(sizes.tolist())],
+        )
+        cursor.execute(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN code DROP DEFAULT").format(sql.Identifier(table))
+        )
+        _copy(
+            cursor,
+            Membership._meta.db_table,
+            ["report_id", "cluster_id"],
+            [f"{r + 1}\t{c + 1}\n" for r, c in enumerate(cluster_of.tolist())],
+        )
+        _copy(
+            cursor,
+            FlaggedIdentifier._meta.db_table,
+            ["link_key", "report_count", "flagged_at"],
+            [
+                f"{data.key_names[k]}\t{n}\tnow\n"
+                for k, n in zip(
+                    state.over_cap.tolist(), state.over_cap_reports.tolist(), strict=True
+                )
+            ],
+        )
+        for model in (VictimReport, Cluster):
+            table = model._meta.db_table
+            cursor.execute(
+                sql.SQL(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM {}))"
+                ).format(sql.Identifier(table)),
+                [table],
+            )
+        # A live database has planner statistics and a visibility map (autovacuum keeps
+        # them); a freshly loaded one has neither until autovacuum's next pass.
+        cursor.execute("VACUUM ANALYZE")
+        # Write the load out now, not while the timed commits wait for the disk.
+        cursor.execute("CHECKPOINT")
+    return {
+        "stored_reports": stored,
+        "stored_links": int(pairs.size),
+        "stored_clusters": int(sizes.size),
+        "largest_cluster": int(sizes.max()),
+        "flagged": int(state.over_cap.size),
+    }
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def measure_incremental_postgres(data: Synthetic, *, newest: int) -> dict[str, Any] | None:
+    """Incremental linking on PostgreSQL, as the node does it on each submitted report.
+
+    The reports before the ``newest`` are bulk-loaded into the node's tables (reports,
+    identifiers, the clusters of a batch rebuild, flagged identifiers), then the first
+    ``LINK_WARM_UP + LINK_TIMED`` of the newest that name 2 to 4 identifiers arrive one by
+    one: each is stored with its identifiers and linked by ``do_link_report`` in its own
+    transaction, as ``do_submit_report`` does; the time is from the call to the commit.
+    The baseline, interleaved in the same run on the same connection: a one-row INSERT
+    and a SELECT of it by primary key, committed. Returns ``None`` if PostgreSQL is not
+    reachable.
     """
-    del data, newest
-    return None
+    name = PG_DATABASE
+    try:
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        print(f"PostgreSQL at {PG} not reachable: {str(exc).strip().splitlines()[0]}")
+        return None
+    url = f"{PG}/{name}"
+    folder = Path(tempfile.mkdtemp(prefix="hanoinet-bench-linking-"))
+    try:
+        started = time.perf_counter()
+        _node_database(url, folder)
+        migrated = time.perf_counter() - started
+        from django.conf import settings
+
+        stored = data.n_reports - newest
+        figures: dict[str, Any] = _load(url, data, stored, settings.HANOINET_LINK_FAN_OUT_CAP)
+        loaded = time.perf_counter() - started - migrated
+        print(
+            f"  PostgreSQL: migrated in {migrated:.1f} s, loaded {stored:,} reports and "
+            f"{figures['stored_links']:,} links in {loaded:.1f} s",
+            flush=True,
+        )
+        figures.update(_time_links(data, stored))
+        figures["setup_seconds"] = round(time.perf_counter() - started, 1)
+        return figures
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _time_links(data: Synthetic, stored: int) -> dict[str, Any]:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from hanoinet.core.reporting import Category
+    from hanoinet.node.audit.actor import system_actor
+    from hanoinet.node.audit.models import AuditEvent
+    from hanoinet.node.linking.actions import do_link_report
+    from hanoinet.node.victims.models import ReportedIdentifier, VictimReport
+
+    order = np.argsort(data.reports, kind="stable")
+    by_report, their_keys = data.reports[order], data.keys[order]
+    bounds = np.searchsorted(by_report, np.arange(stored, data.n_reports + 1))
+    arrivals = [
+        sorted({data.key_names[k] for k in their_keys[lo:hi].tolist()})
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    ]
+    arrivals = [keys for keys in arrivals if 2 <= len(keys) <= 4][: LINK_WARM_UP + LINK_TIMED]
+    known = set(
+        ReportedIdentifier.objects.filter(
+            link_key__in={key for keys in arrivals for key in keys}
+        ).values_list("link_key", flat=True)
+    )
+    actor = system_actor("bench")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_ping (id bigserial PRIMARY KEY, at timestamptz)")
+    linked: list[float] = []
+    baseline: list[float] = []
+    for index, keys in enumerate(arrivals):
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_ping (at) VALUES (now()) RETURNING id")
+            (ping,) = cursor.fetchone()
+            cursor.execute("SELECT id, at FROM bench_ping WHERE id = %s", [ping])
+            cursor.fetchone()
+        pinged = time.perf_counter() - started
+        with transaction.atomic():
+            report = VictimReport.objects.create(
+                reference=f"BENCH-NEW-{index}",
+                secret_digest="0" * 64,
+                language="vi",
+                category=Category.INVESTMENT_SCAM.value,
+                offence=Category.INVESTMENT_SCAM.offence.value,
+                what_happened="Bench report",
+                payment="bank_transfer",
+                contact="none",
+                consent_at=timezone.now(),
+                source_digest="1" * 64,
+            )
+            ReportedIdentifier.objects.bulk_create(
+                ReportedIdentifier(
+                    report=report,
+                    kind=key.partition(":")[0],
+                    raw=key.partition(":")[2],
+                    value=key.partition(":")[2],
+                    valid=True,
+                    link_key=key,
+                )
+                for key in keys
+            )
+            started = time.perf_counter()
+            do_link_report(actor, report)
+        if index >= LINK_WARM_UP:
+            linked.append((time.perf_counter() - started) * 1000)
+            baseline.append(pinged * 1000)
+    actions = list(
+        AuditEvent.objects.filter(action="cluster.link")
+        .order_by("id")
+        .values_list("extra__action", flat=True)
+    )[LINK_WARM_UP:]
+    timed = arrivals[LINK_WARM_UP:]
+    return {
+        "timed_reports": len(linked),
+        "keys_per_report": round(sum(map(len, timed)) / max(len(timed), 1), 2),
+        "known_key_share": round(
+            sum(key in known for keys in timed for key in keys) / max(sum(map(len, timed)), 1),
+            2,
+        ),
+        "actions": dict(sorted(Counter(actions).items())),
+        "p50_ms": round(statistics.median(linked), 2),
+        "p95_ms": round(_percentile(linked, 0.95), 2),
+        "max_ms": round(max(linked), 2),
+        "baseline_p50_ms": round(statistics.median(baseline), 2),
+        "baseline_p95_ms": round(_percentile(baseline, 0.95), 2),
+    }
 
 
 def main() -> int:
@@ -238,12 +526,22 @@ def main() -> int:
     newest = 2_000 if args.quick else 10_000
     per_plan = plan_link_us(data, newest)
     print(f"plan_link (pure decision, no database): {per_plan:.1f} µs per new report")
-    postgres = measure_incremental_postgres(data, newest=newest)
-    print(
-        "incremental on PostgreSQL: "
-        + ("not measured (hook: measure_incremental_postgres)" if postgres is None else "")
-        + ("" if postgres is None else json.dumps(postgres))
-    )
+    postgres = measure_incremental_postgres(data, newest=LINK_WINDOW)
+    if postgres is None:
+        print("incremental on PostgreSQL: not measured")
+    else:
+        print(
+            f"incremental on PostgreSQL, one new report with {postgres['stored_reports']:,} "
+            f"stored ({postgres['timed_reports']} reports, {postgres['keys_per_report']} "
+            f"identifiers each, {postgres['known_key_share']:.0%} already held; "
+            f"{postgres['actions']}):\n"
+            f"    do_link_report + commit: p50 {postgres['p50_ms']:.1f} ms, "
+            f"p95 {postgres['p95_ms']:.1f} ms, max {postgres['max_ms']:.1f} ms\n"
+            f"    baseline INSERT + SELECT by pk + commit: p50 {postgres['baseline_p50_ms']:.1f}"
+            f" ms, p95 {postgres['baseline_p95_ms']:.1f} ms — ratio p95 "
+            f"{postgres['p95_ms'] / postgres['baseline_p95_ms']:.1f}",
+            flush=True,
+        )
     print(
         json.dumps(
             {
@@ -265,6 +563,16 @@ def main() -> int:
                 "suppressed_warning_list": int(result.warned.size),
                 "suppressed_fan_out": int(result.over_cap.size),
                 "plan_link_us": round(per_plan, 1),
+                "incremental_p95_ms": None if postgres is None else postgres["p95_ms"],
+                "incremental_baseline_p95_ms": (
+                    None if postgres is None else postgres["baseline_p95_ms"]
+                ),
+                "incremental_ratio": (
+                    None
+                    if postgres is None
+                    else round(postgres["p95_ms"] / postgres["baseline_p95_ms"], 1)
+                ),
+                "incremental_baseline_is": "one-row INSERT + SELECT by pk + commit, same run",
                 "incremental_postgres": postgres,
             }
         )

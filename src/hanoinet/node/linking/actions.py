@@ -53,28 +53,44 @@ def _lock() -> None:
     LinkLock.objects.select_for_update().get(name="linking")
 
 
-def _key_stats(keys: set[str], exclude_report: int) -> dict[str, KeyStat]:
-    holders: dict[str, set[int]] = defaultdict(set)
-    clusters: dict[str, set[int]] = defaultdict(set)
-    rows = (
-        ReportedIdentifier.objects.filter(link_key__in=keys)
-        .exclude(report_id=exclude_report)
-        .values_list("link_key", "report_id", "report__membership__cluster_id")
-    )
-    for key, report_id, cluster_id in rows:
-        holders[key].add(report_id)
-        if cluster_id is not None:
-            clusters[key].add(cluster_id)
+def _key_stats(keys: set[str], exclude_report: int, *, cap: int | None) -> dict[str, KeyStat]:
+    """What ``plan_link`` needs to know of each key.
+
+    A key that is not vetted is read only as far as ``cap + 1`` holders: past the cap it
+    links nothing, so its ``reports`` may stop at ``cap + 1`` and its ``clusters`` be
+    partial without changing the plan. A platform or a campaign's main wallet held by
+    thousands of reports then costs no more than a rare identifier: the index on
+    ``(link_key, report)`` gives the holders in order, and the scan stops there."""
     vetted = set(
         FlaggedIdentifier.objects.filter(link_key__in=keys, vetted_at__isnull=False).values_list(
             "link_key", flat=True
         )
     )
+    holders: dict[str, list[int]] = {}
+    for key in keys:
+        rows = (
+            ReportedIdentifier.objects.filter(link_key=key)
+            .exclude(report_id=exclude_report)
+            .order_by("report_id")
+            .values_list("report_id", flat=True)
+            .distinct()
+        )
+        holders[key] = list(rows if cap is None or key in vetted else rows[: cap + 1])
+    report_ids = sorted({report_id for ids in holders.values() for report_id in ids})
+    cluster_of: dict[int, int] = {}
+    for start in range(0, len(report_ids), 10_000):  # within SQLite's parameter limit
+        cluster_of.update(
+            Membership.objects.filter(report_id__in=report_ids[start : start + 10_000]).values_list(
+                "report_id", "cluster_id"
+            )
+        )
     return {
         key: KeyStat(
-            reports=len(holders[key]), clusters=frozenset(clusters[key]), vetted=key in vetted
+            reports=len(ids),
+            clusters=frozenset(cluster_of[r] for r in ids if r in cluster_of),
+            vetted=key in vetted,
         )
-        for key in keys
+        for key, ids in holders.items()
     }
 
 
@@ -102,13 +118,9 @@ def do_link_report(actor: Actor, report: VictimReport) -> Cluster:
     with transaction.atomic():
         _lock()
         keys = set(report.identifiers.exclude(link_key="").values_list("link_key", flat=True))
-        stats = _key_stats(keys, report.pk)
-        plan = plan_link(
-            keys,
-            stats,
-            warning_list=warning_list(),
-            fan_out_cap=settings.HANOINET_LINK_FAN_OUT_CAP,
-        )
+        cap = settings.HANOINET_LINK_FAN_OUT_CAP
+        stats = _key_stats(keys, report.pk, cap=cap)
+        plan = plan_link(keys, stats, warning_list=warning_list(), fan_out_cap=cap)
         for key in plan.newly_flagged:
             FlaggedIdentifier.objects.get_or_create(
                 link_key=key, defaults={"report_count": stats[key].reports + 1}

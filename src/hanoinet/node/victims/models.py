@@ -70,6 +70,10 @@ class ReportedIdentifier(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["id"]
+        indexes: ClassVar[list[models.Index]] = [
+            # Linking reads a key's holders in order, stopping past the fan-out cap.
+            models.Index(fields=["link_key", "report"], name="victims_key_holders_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.link_key or self.raw
