@@ -6,6 +6,9 @@ TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 SYNCED := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+# axe-core for the browser tests (tests/browser), from the npm lock file. Without npm (or
+# without /usr/bin/chromium) those tests are skipped, saying why.
+BROWSER_DEPS := tests/browser/node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hanoinet
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -32,10 +35,15 @@ demo: compile
 compile: $(SYNCED)
 	$(VENV)/bin/python -m compileall -q -j 0 src tests > /dev/null
 
-test: compile
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm > /dev/null; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests (tests/browser) will be skipped"; fi
+
+test: compile $(BROWSER_DEPS)
 	$(VENV)/bin/pytest
 
-test-postgres: compile
+test-postgres: compile $(BROWSER_DEPS)
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 check: lint types contracts
@@ -55,4 +63,4 @@ messages: $(SYNCED)
 	$(VENV)/bin/python tools/messages.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .hanoinet-demo .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) $(TOOLS) .hanoinet-demo .mypy_cache .ruff_cache .coverage tests/browser/node_modules

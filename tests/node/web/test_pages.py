@@ -92,3 +92,18 @@ def test_officers_change_their_password(verified_client: ClientFor, alice: User)
     assert alice.check_password("another long passphrase 42")
     assert client.get("/").status_code == 200  # the session survives the change
     assert AuditEvent.objects.filter(action="user.password_change", actor=alice).count() == 1
+
+
+def test_every_aria_reference_of_a_form_names_an_element_of_the_page(client: Client) -> None:
+    """Django points each widget at ``<id>_helptext`` and ``<id>_error``; the field partial
+    must give those ids, or screen readers never read the help text."""
+    import re
+
+    page = client.post("/report/", {"what_happened": ""}).content.decode()
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    references = {
+        name for value in re.findall(r'aria-describedby="([^"]+)"', page) for name in value.split()
+    }
+    assert "id_what_happened_helptext" in references
+    assert "id_what_happened_error" in references
+    assert references <= ids, references - ids
