@@ -268,6 +268,12 @@ HANOINET_PORTAL_MAX_FILE_BYTES = config.env_int(
 # Linking of reports: an identifier in more reports than this is flagged for review
 # instead of linking them all (one shared bank hotline would merge every case).
 HANOINET_LINK_FAN_OUT_CAP = config.env_int("HANOINET_LINK_FAN_OUT_CAP", 50, minimum=2)
+# Cross-border hit/no-hit: identifiers per run (a run travels in one federation message of
+# at most HANOINET_FEDERATION_MAX_BYTES: 20,000 points are about 0.9 MB), how often the
+# worker looks for runs to answer or finish, and the period of scheduled bulk runs.
+HANOINET_MATCH_MAX_ITEMS = config.env_int("HANOINET_MATCH_MAX_ITEMS", 20000, minimum=1)
+HANOINET_MATCH_POLL_SECONDS = config.env_int("HANOINET_MATCH_POLL_SECONDS", 5, minimum=1)
+HANOINET_MATCH_BULK_SECONDS = config.env_int("HANOINET_MATCH_BULK_SECONDS", 86400, minimum=60)
 # Request kinds that a second officer must approve before they leave (four eyes).
 HANOINET_FOUR_EYES_KINDS = config.env_list("HANOINET_FOUR_EYES_KINDS", [])
 HANOINET_FEDERATION_MAX_BYTES = config.env_int(

@@ -120,7 +120,8 @@ def _flooding(digest: str) -> bool:
     return recent >= settings.HANOINET_PORTAL_REPORTS_PER_HOUR
 
 
-def _default_region() -> str | None:
+def default_region() -> str | None:
+    """The alpha-2 code of this node's State: national phone numbers are read as its."""
     import pycountry
 
     country = pycountry.countries.get(alpha_3=settings.HANOINET_STATE)
@@ -142,7 +143,7 @@ def _normalise_line(kind: str, text: str, region: str | None) -> Identifier:
 
 
 def _identifier_rows(report: VictimReport, pairs: list[tuple[str, str]]) -> None:
-    region = _default_region()
+    region = default_region()
     seen: set[tuple[str, str]] = set()
     rows = []
     for kind, raw in pairs:
