@@ -256,6 +256,8 @@ HANOINET_EVIDENCE_KEY_FILE = HANOINET_KEYS_DIR / "evidence.key"
 HANOINET_EVIDENCE_MAX_BYTES = config.env_int(
     "HANOINET_EVIDENCE_MAX_BYTES", 50 * 1024**3, minimum=1024
 )
+# How often the worker fetches evidence bundles other States offered.
+HANOINET_TRANSFER_POLL_SECONDS = config.env_int("HANOINET_TRANSFER_POLL_SECONDS", 5, minimum=1)
 # How often the custody ledger's checkpoint is announced to peers, who witness it.
 HANOINET_LEDGER_ANNOUNCE_SECONDS = config.env_int(
     "HANOINET_LEDGER_ANNOUNCE_SECONDS", 600, minimum=1

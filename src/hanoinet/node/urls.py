@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from hanoinet.node.api import api
+from hanoinet.node.evidence import transfer as evidence_transfer
 from hanoinet.node.register import views as register_views
 
 urlpatterns = [
@@ -15,6 +16,11 @@ urlpatterns = [
     path("audit/", include("hanoinet.node.audit.urls")),
     path("register/", include("hanoinet.node.register.urls")),
     path("oncall/", include("hanoinet.node.oncall.urls")),
+    path(
+        "federation/v1/transfers/<uuid:code>/chunks/<int:index>",
+        evidence_transfer.chunk_view,
+        name="transfer_chunk",
+    ),
     path("federation/", include("hanoinet.node.federation.urls")),
     path("requests/", include("hanoinet.node.requests.urls")),
     path("evidence/", include("hanoinet.node.evidence.urls")),

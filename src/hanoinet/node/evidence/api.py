@@ -12,8 +12,10 @@ from ninja.files import UploadedFile
 
 from hanoinet.node.audit.actor import actor_from_request
 from hanoinet.node.evidence import access, actions, ledger
-from hanoinet.node.evidence.models import EvidenceItem
+from hanoinet.node.evidence.models import EvidenceItem, Transfer
+from hanoinet.node.evidence.transfer import do_send_evidence
 from hanoinet.node.http import attachment
+from hanoinet.node.requests.access import get_request
 
 router = Router()
 
@@ -91,6 +93,54 @@ def checkpoint(request: HttpRequest) -> dict[str, Any]:
         "root": latest.root,
         "note": latest.note,
     }
+
+
+class SendIn(Schema):
+    request: str
+    items: list[str]
+    reason: str
+
+
+def transfer_json(transfer: Transfer) -> dict[str, Any]:
+    return {
+        "transfer": str(transfer.code),
+        "direction": transfer.direction,
+        "peer": transfer.peer,
+        "request": str(transfer.request.code),
+        "status": transfer.status,
+        "bytes": transfer.offer.get("size"),
+        "sha256": transfer.offer.get("sha256"),
+        "chunks": len(transfer.offer.get("chunks", [])),
+        "received_chunks": transfer.received_chunks,
+        "items": [str(item.code) for item in transfer.items.all()],
+        "bundle_item": str(transfer.bundle_item.code) if transfer.bundle_item else None,
+        "report": transfer.report,
+        "problem": transfer.problem,
+        "created_at": transfer.created_at.isoformat(),
+        "completed_at": transfer.completed_at.isoformat() if transfer.completed_at else None,
+    }
+
+
+@router.post("/transfers", summary="Send a court bundle of items to the other State of a request")
+def send(request: HttpRequest, payload: SendIn) -> dict[str, Any]:
+    actor = _actor(request)
+    thread = get_request(actor, payload.request)
+    if len(payload.items) > 200:
+        raise HttpError(400, "at most 200 items in one bundle")
+    items = [access.get_item(actor, code) for code in dict.fromkeys(payload.items)]
+    try:
+        transfer = do_send_evidence(actor, thread, items, payload.reason)
+    except actions.ItemError as exc:
+        raise HttpError(400, str(exc)) from None
+    return transfer_json(transfer)
+
+
+@router.get("/transfers", summary="Bundles sent or received on a request's thread")
+def transfers(request: HttpRequest, request_code: str) -> list[dict[str, Any]]:
+    actor = _actor(request)
+    thread = get_request(actor, request_code)
+    rows = Transfer.objects.filter(request=thread).select_related("bundle_item", "request")
+    return [transfer_json(t) for t in rows]
 
 
 @router.get("/{code}", summary="An item with its custody events and their inclusion proofs")

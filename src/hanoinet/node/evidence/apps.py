@@ -11,4 +11,4 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         # The ledger's announce job and the witness message handlers.
-        from hanoinet.node.evidence import witness  # noqa: F401
+        from hanoinet.node.evidence import transfer, witness  # noqa: F401

@@ -109,3 +109,53 @@ class WitnessedLog(models.Model):
 
     def __str__(self) -> str:
         return f"witness of {self.state} at {self.size}"
+
+
+class Transfer(models.Model):
+    """A court bundle sent to, or received from, another State on a request's thread.
+
+    The sender keeps the archive sealed chunk by chunk (``transfers/<code>.sealed``) and
+    serves it to the receiver, who proves itself with the token the offer carried; the
+    receiver fetches, checks and unpacks it, verifies the bundle offline and takes its
+    items in as evidence, each with a custody event that names the transfer."""
+
+    class Direction(models.TextChoices):
+        SENT = "sent", _("sent")
+        RECEIVED = "received", _("received")
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("offered")
+        FETCHING = "fetching", _("being fetched")
+        VERIFIED = "verified", _("received and verified")
+        FAILED = "failed", _("failed verification")
+        CONFIRMED = "confirmed", _("confirmed by the receiver")
+
+    code = models.UUIDField(unique=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    peer = models.CharField(max_length=3, db_index=True)
+    request = models.ForeignKey(
+        "requests.CooperationRequest", on_delete=models.PROTECT, related_name="transfers"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    offer = models.JSONField()  # as sent or received: sizes, hashes, items, reason, secrets
+    token_digest = models.CharField(max_length=64, blank=True)  # sender: SHA-256 of the token
+    received_chunks = models.PositiveIntegerField(default=0)
+    items = models.ManyToManyField(EvidenceItem, related_name="transfers", blank=True)
+    bundle_item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report = models.JSONField(default=dict, blank=True)  # the receiver's verification report
+    problem = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.peer} {self.code}"

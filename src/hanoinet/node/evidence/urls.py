@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hanoinet.node.evidence import views
+from hanoinet.node.evidence import transfer_views, views
 
 app_name = "evidence"
 urlpatterns = [
     path("", views.list_view, name="list"),
     path("<uuid:code>/", views.detail_view, name="detail"),
     path("<uuid:code>/content", views.content_view, name="content"),
+    path("requests/<uuid:code>/", transfer_views.request_evidence_view, name="request"),
 ]

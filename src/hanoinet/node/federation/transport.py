@@ -63,13 +63,22 @@ def _drop(url: urllib.parse.SplitResult) -> None:
 
 
 def post(url_text: str, body: bytes, content_type: str) -> Response:
+    headers = {"Content-Type": content_type, "Accept": "application/json, application/problem+json"}
+    return _exchange("POST", url_text, body, headers)
+
+
+def get(url_text: str, headers: dict[str, str]) -> Response:
+    """A GET on a peer's node (chunks of an evidence transfer), on the kept-alive link."""
+    return _exchange("GET", url_text, None, headers)
+
+
+def _exchange(method: str, url_text: str, body: bytes | None, headers: dict[str, str]) -> Response:
     url = urllib.parse.urlsplit(url_text)
     path = url.path + (f"?{url.query}" if url.query else "")
-    headers = {"Content-Type": content_type, "Accept": "application/json, application/problem+json"}
     for attempt in (1, 2):  # a kept-alive connection the peer closed is retried once, fresh
         conn = _connection(url)
         try:
-            conn.request("POST", path, body=body, headers=headers)
+            conn.request(method, path, body=body, headers=headers)
             answer = conn.getresponse()
             data = answer.read()
         except (OSError, http.client.HTTPException) as exc:
