@@ -1,5 +1,6 @@
 """`hanoinet demo` (what `make demo` runs): the demo network — a secretariat and the nodes
-of Viet Nam, Cambodia and France — comes up, tells its story through HTTP, prints the
+of Viet Nam, Cambodia and France — comes up, tells its story through HTTP (victims' reports
+on the portal, linking and hit/no-hit, requests, the victims' status page), prints the
 URLs and logins, stops cleanly on Ctrl-C (in the middle of the story too), and the next
 run works; `--once` writes the register and the evidence bundles and says which step
 failed; bad input is refused with a clear message."""
@@ -21,6 +22,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 STEPS = (
+    "victims_report",
+    "victim_in_cambodia",
+    "reports_linked",
+    "cross_border_hit",
     "preservation_sent",
     "on_call_paged",
     "data_preserved",
@@ -29,6 +34,7 @@ STEPS = (
     "evidence_verified",
     "wallet_frozen",
     "proceeds_returned",
+    "victim_follows",
 )
 
 
@@ -119,8 +125,8 @@ def check_running_demo(text: str) -> None:
         re.findall(r"^(Secretariat|Viet Nam|Cambodia|France)\b.* — (http://\S+/)$", text, re.M)
     )
     assert set(urls) == {"Secretariat", "Viet Nam", "Cambodia", "France"}, text
-    for username in ("poc", "central", "investigator", "auditor", "admin"):
-        # Five officers on each of the three national nodes, the administrator on all four.
+    for username in ("poc", "central", "investigator", "analyst", "auditor", "admin"):
+        # Six officers on each of the three national nodes, the administrator on all four.
         found = re.findall(rf"^\s+{username}\s+.*TOTP key [A-Z2-7]{{16,}}$", text, re.M)
         assert len(found) == (4 if username == "admin" else 3), text
     for url in urls.values():
@@ -149,6 +155,24 @@ def test_demo_once_after_an_interrupted_story(tmp_path: Path) -> None:
     assert "sent " in result.stdout
     assert "delivered +" in result.stdout
     assert "acknowledged +" in result.stdout
+    # Flows 1, 2 and 6: four victims' references and secrets, one cluster, a hit in Cambodia
+    # and no hit in France, and the status page with every update the analyst shared.
+    assert (
+        len(re.findall(r"^\s+VR-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}  secret ", result.stdout, re.M))
+        == 4
+    )
+    assert re.search(r"the 4 reports form one cluster \([0-9a-f]{8}\)", result.stdout)
+    assert "hit: Cambodia (KHM) holds the same phone number" in result.stdout
+    assert "no hit: France (FRA)" in result.stdout
+    status = result.stdout.split("the status page says:", 1)[-1]
+    for line in (
+        "Your report is linked to 3 other reports",
+        "A request for help was sent to another State: KHM.",
+        "Data that can serve as evidence was preserved in KHM.",
+        "Funds were frozen in FRA.",
+        "Funds were returned to victims.",
+    ):
+        assert line in status, result.stdout
     assert "Every step succeeded." in result.stdout
     assert processes_serving(folder) == []
     assert (out / "register.jws").read_text().count(".") == 2  # a compact JWS

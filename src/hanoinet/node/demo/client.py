@@ -112,16 +112,37 @@ class Api:
 class Browser:
     """An officer signed in to the web UI: cookies, CSRF tokens from the forms."""
 
-    def __init__(self, base: str, who: str) -> None:
+    def __init__(self, base: str, who: str, language: str = "") -> None:
         self.base, self.who = base, who
+        # The language the person's browser asks for (a victim in Viet Nam: "vi").
+        self.headers = {"Accept-Language": language} if language else {}
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
 
+    def _open(self, request: urllib.request.Request, path: str) -> tuple[str, str]:
+        try:
+            with self.opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+                return str(response.geturl()), response.read().decode()
+        except urllib.error.HTTPError as error:
+            # A form sent back with its problems (400), a refusal (403, 404, 429): say so.
+            body = error.read().decode(errors="replace")
+            problems = [
+                re.sub(r"<[^>]+>", " ", alert).split()
+                for alert in re.findall(r'role="alert"[^>]*>(.*?)</(?:div|p)>', body, re.S)
+            ]
+            said = "; ".join(" ".join(words) for words in problems if words)
+            raise StepError(
+                f"{self.who}: {path} answered HTTP {error.code}" + (f": {said}" if said else "")
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise StepError(f"{self.who}: {path} could not be reached ({error})") from None
+
     def get(self, path: str) -> tuple[str, str]:
-        request = urllib.request.Request(self.base + path)  # noqa: S310  (127.0.0.1 only)
-        with self.opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return str(response.geturl()), response.read().decode()
+        request = urllib.request.Request(  # noqa: S310  (127.0.0.1 only)
+            self.base + path, headers=self.headers
+        )
+        return self._open(request, path)
 
     def post(self, path: str, page: str, fields: dict[str, str]) -> tuple[str, str]:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -129,10 +150,9 @@ class Browser:
             raise StepError(f"{self.who}: no form to submit on the page before {path}")
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode()
         request = urllib.request.Request(  # noqa: S310  (127.0.0.1 only)
-            self.base + path, data=data, headers={"Referer": self.base + path}
+            self.base + path, data=data, headers={"Referer": self.base + path, **self.headers}
         )
-        with self.opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return str(response.geturl()), response.read().decode()
+        return self._open(request, path)
 
     def sign_in(self, username: str, password: str, totp_secret: str) -> None:
         try:

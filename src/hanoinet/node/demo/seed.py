@@ -40,6 +40,7 @@ UNITS = {
     "poc": ("National 24/7 point of contact", "point_of_contact"),
     "central": ("Central authority for mutual legal assistance", "central_authority"),
     "investigator": ("Cybercrime investigation department", "law_enforcement"),
+    "analyst": ("Analysis and victim liaison unit", "law_enforcement"),
     "auditor": ("Inspectorate", "oversight"),
     "admin": ("Node administration", "administration"),
 }
@@ -47,19 +48,42 @@ ROLES = {
     "poc": ("point_of_contact",),
     "central": ("central_authority",),
     "investigator": ("investigator", "analyst"),
+    # Links the victims' reports, asks other States (hit/no-hit), tells the victims.
+    "analyst": ("analyst", "victim_support"),
     "auditor": ("auditor",),
     "admin": ("node_admin",),
 }
 NAMES = {
-    "VNM": ("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu", "Phạm Thu Dung", "Hoàng Đức Em"),
-    "KHM": ("Sok Dara", "Chan Sophea", "Keo Vannak", "Meas Sreymom", "Lim Bunthoeun"),
-    "FRA": ("Camille Martin", "Julien Bernard", "Léa Dubois", "Hugo Lefèvre", "Inès Moreau"),
-    "": ("", "", "", "", "Amina Diallo"),
+    "VNM": (
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Minh Châu",
+        "Võ Thị Giang",
+        "Phạm Thu Dung",
+        "Hoàng Đức Em",
+    ),
+    "KHM": (
+        "Sok Dara",
+        "Chan Sophea",
+        "Keo Vannak",
+        "Ouk Chanthy",
+        "Meas Sreymom",
+        "Lim Bunthoeun",
+    ),
+    "FRA": (
+        "Camille Martin",
+        "Julien Bernard",
+        "Léa Dubois",
+        "Nathalie Girard",
+        "Hugo Lefèvre",
+        "Inès Moreau",
+    ),
+    "": ("", "", "", "", "", "Amina Diallo"),
 }
 
 
 def users_for(state: str) -> tuple[DemoUser, ...]:
-    """The officers of a node: the five roles on a national node, an administrator on the
+    """The officers of a node: the six roles on a national node, an administrator on the
     secretariat."""
     names = dict(zip(UNITS, NAMES[state], strict=True))
     wanted = ("admin",) if not state else tuple(UNITS)
@@ -85,6 +109,9 @@ DEMO_CASES = {
 }
 # Who may hold API tokens for the scripted story (never printed to the terminal).
 STORY_USERS = ("poc", "central")
+# Cross-border hit/no-hit (node configuration): each national node shares these kinds of
+# identifier with each other one, in queries and in scheduled bulk runs.
+MATCH_KINDS = ["phone", "wallet"]
 
 
 def seed_node(state: str, history: int) -> dict[str, Any]:
@@ -151,8 +178,29 @@ def seed_node(state: str, history: int) -> dict[str, Any]:
                     title=title,
                     summary=summary,
                 )
+    if state:
+        seed_match_policies(state)
     seeded = seed_history(state, history) if state else 0
     return {"secrets": secrets, "tokens": tokens, "history": seeded}
+
+
+def seed_match_policies(state: str) -> None:
+    """The matching policy with every other national node, set as the node administrator
+    would on *Linking → Ask other States → policy*; idempotent."""
+    from hanoinet.node.accounts.models import User
+    from hanoinet.node.audit.actor import Actor
+    from hanoinet.node.linking.matching import do_set_policy
+
+    admin = User.objects.get(username="admin")
+    for peer in HISTORY_STATES:
+        if peer != state:
+            do_set_policy(
+                Actor(user=admin, label=admin.username),
+                peer,
+                kinds=MATCH_KINDS,
+                bulk=True,
+                queries_per_hour=60,
+            )
 
 
 def history_plan(per_pair: int) -> list[dict[str, Any]]:

@@ -3,15 +3,13 @@
 Every step talks to the nodes as their officers would: the JSON API with an officer's
 token, the web UI with a signed-in session (the on-call page), and the operator's
 ``hanoinet`` command where no HTTP interface exists yet (the court bundle). Nothing
-here writes to a node's database.
-
-The steps of the design's flows 1, 2 and 6 (victim reports, linking and cross-border
-hit/no-hit, victims' status pages) are to be inserted into ``STORY`` before and after
-these, as functions of the same shape.
+here writes to a node's database. Victims use the public portal (no account, a reference
+and a secret); the analyst the linking and hit/no-hit pages, signed in.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hanoinet.core.convention.examples import example
+from hanoinet.core.reporting import UPDATE_LABELS, Update
 from hanoinet.node.demo.client import Api, Browser, StepError
 from hanoinet.node.demo.nodes import DemoNode, base_environment
 from hanoinet.node.demo.seed import DEMO_PASSWORD
@@ -41,6 +40,9 @@ class Story:
     out: Path
     codes: dict[str, str] = field(default_factory=dict)
     bundles: list[Path] = field(default_factory=list)
+    victims: list[Victim] = field(default_factory=list)
+    browsers: dict[str, Browser] = field(default_factory=dict)  # node -> signed-in analyst
+    told: list[str] = field(default_factory=list)  # what the victims were told, in order
     current: str = ""  # what is under way: the step, or set-up / start-up / running
     say: Callable[[str], None] = print
 
@@ -50,6 +52,26 @@ class Story:
 
     def request(self, node: str, username: str, code: str) -> dict[str, Any]:
         return dict(self.api(node, username).ok("GET", f"/requests/{code}"))
+
+    def analyst(self, node: str) -> Browser:
+        """The node's analyst, signed in to the web UI once (a TOTP code counts once)."""
+        if node not in self.browsers:
+            live = self.nodes[node]
+            browser = Browser(live.base, f"{live.title} (analyst)")
+            browser.sign_in("analyst", DEMO_PASSWORD, self.secrets[node]["analyst"])
+            self.browsers[node] = browser
+        return self.browsers[node]
+
+
+@dataclass(frozen=True)
+class Victim:
+    """What a victim keeps from the thanks page: the reference and the secret code."""
+
+    name: str
+    node: str
+    language: str
+    reference: str
+    secret: str
 
 
 @dataclass(frozen=True)
@@ -148,6 +170,257 @@ def step_events(api: Api, code: str, *events: str) -> None:
         api.ok("POST", f"/requests/{code}/events", {"event": event})
 
 
+def text_of(fragment: str) -> str:
+    """The words of an HTML fragment, tags dropped, entities decoded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+# -- 1. Victims report on the public portal (Art. 34) ------------------------------------
+
+# The scam's traces: the platform's "support line" (the Cambodian number of step 3) and
+# the wallet the victims paid into (held at the French exchange of step 5).
+SCAM_PHONE = "+855 12 345 678"
+SCAM_WALLET = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+SCAM_SITE = "vn-invest-pro.com"
+
+# name, portal language, the form's answers (the rest: investment scam, paid in crypto,
+# no contact wished, consent given).
+VIETNAM_VICTIMS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (
+        "Chị Lan, Hà Nội",
+        "vi",
+        {
+            "what_happened": (
+                "Tôi được mời vào một nhóm Telegram đầu tư tiền ảo, hứa lãi 30% mỗi tháng. "
+                "Tôi đã mua USDT và chuyển vào ví họ đưa. Số hỗ trợ của họ là +855 12 345 678. "
+                "Bây giờ tôi không rút được tiền."
+            ),
+            "amount": "120000000",
+            "currency": "VND",
+            "phones": SCAM_PHONE,
+            "wallets": SCAM_WALLET,
+            "websites": SCAM_SITE,
+        },
+    ),
+    (
+        "Anh Minh, Đà Nẵng",
+        "vi",
+        {
+            "what_happened": (
+                "Một người tự xưng là chuyên gia tài chính gọi cho tôi từ số +855 12 345 678 "
+                "và hướng dẫn tôi đầu tư trên trang vn-invest-pro.com. Tôi mất 45 triệu đồng."
+            ),
+            "amount": "45000000",
+            "currency": "VND",
+            "payment": "bank_transfer",
+            "phones": "+85512345678",
+            "websites": SCAM_SITE,
+        },
+    ),
+    (
+        "Bà Hoa, TP. Hồ Chí Minh",
+        "vi",
+        {
+            "what_happened": (
+                "Nhân viên hỗ trợ của sàn đầu tư bảo tôi nạp USDT vào ví để nâng cấp tài "
+                "khoản VIP. Sau đó trang web đóng cửa và nhóm chat bị xóa."
+            ),
+            "amount": "300000000",
+            "currency": "VND",
+            "wallets": SCAM_WALLET,
+        },
+    ),
+    (
+        "Mark, an expatriate in Hồ Chí Minh City",
+        "en",
+        {
+            "what_happened": (
+                "A woman I met on a dating app introduced me to an investment platform. I "
+                "bought USDT and sent it to their wallet; their support line was "
+                "+855 12 345 678. When I asked to withdraw, they demanded a 20% 'tax'."
+            ),
+            "amount": "2000",
+            "currency": "USD",
+            "phones": SCAM_PHONE,
+            "wallets": SCAM_WALLET,
+        },
+    ),
+)
+REFERENCE = re.compile(r"VR-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+def report_on_portal(
+    story: Story, node: str, name: str, language: str, answers: dict[str, str]
+) -> Victim:
+    """A victim fills the public form (no account) and keeps the thanks page's two lines."""
+    live = story.nodes[node]
+    browser = Browser(live.base, f"{name} on {live.title}'s portal", language)
+    _url, form = browser.get("/report/")
+    fields = {
+        "category": "investment_scam",
+        "payment": "crypto",
+        "contact": "none",
+        "consent": "on",
+        **answers,
+    }
+    _url, thanks = browser.post("/report/", form, fields)
+    shown = [
+        text_of(value)
+        for value in re.findall(r'<strong class="reference"[^>]*>(.*?)</strong>', thanks)
+    ]
+    if len(shown) < 2 or not REFERENCE.fullmatch(shown[0]):
+        raise StepError(f"{name}: the thanks page showed no reference and secret code")
+    return Victim(name, node, language, shown[0], shown[1])
+
+
+def victims_report(story: Story) -> None:
+    portal = story.nodes["vnm"].url + "report/"
+    story.say(f"    on Viet Nam's portal ({portal}), each victim got a reference and a secret:")
+    for name, language, answers in VIETNAM_VICTIMS:
+        victim = report_on_portal(story, "vnm", name, language, answers)
+        story.victims.append(victim)
+        traces = [
+            kind
+            for kind, box in (("phone", "phones"), ("wallet", "wallets"), ("website", "websites"))
+            if answers.get(box)
+        ]
+        story.say(
+            f"      {victim.reference}  secret {victim.secret}  "
+            f"({'Vietnamese' if language == 'vi' else 'English'}; {name}; "
+            f"{int(answers['amount']):,} {answers['currency']}; {', '.join(traces)})"
+        )
+
+
+def victim_in_cambodia(story: Story) -> None:
+    victim = report_on_portal(
+        story,
+        "khm",
+        "Dara, Phnom Penh",
+        "en",
+        {
+            "what_happened": (
+                "Someone calling from 012 345 678 offered me a job with an online investment "
+                "company. I paid a 500 USD training fee by bank transfer and never heard back."
+            ),
+            "amount": "500",
+            "currency": "USD",
+            "payment": "bank_transfer",
+            # Written the Cambodian way: the node reads it as +855 12 345 678.
+            "phones": "012 345 678",
+        },
+    )
+    story.say(
+        f"    a victim in Phnom Penh reported on Cambodia's portal: {victim.reference} "
+        "(phone written 012 345 678, read there as +855 12 345 678)"
+    )
+
+
+# -- 2. Linking, and cross-border hit/no-hit --------------------------------------------
+
+
+def reports_linked(story: Story) -> None:
+    analyst = story.analyst("vnm")
+    references = [victim.reference for victim in story.victims if victim.node == "vnm"]
+
+    def our_cluster() -> tuple[str, str] | None:
+        _url, listing = analyst.get("/linking/")
+        for code in re.findall(r'href="/linking/([0-9a-f-]{36})/"', listing):
+            _url, page = analyst.get(f"/linking/{code}/")
+            if all(reference in page for reference in references):
+                return code, page
+        return None
+
+    code, page = wait_for("the victims' reports to be linked in one cluster", our_cluster)
+    story.codes["cluster"] = code
+    shared = re.findall(
+        r"<tr><td><code>([^<]+)</code></td><td>(\d+)</td><td>([^<]+)</td></tr>", page
+    )
+    story.say(
+        f"    Viet Nam's analyst (analyst) signed in: the {len(references)} reports form "
+        f"one cluster ({code[:8]}) on /linking/"
+    )
+    for key, count, links in shared:
+        if int(count) > 1:
+            story.say(f"      {html.unescape(key)} in {count} reports (links: {text_of(links)})")
+
+
+RUN_ROW = re.compile(
+    r"<tr><td>[^<]*</td><td>([A-Z]{3})</td><td>([^<]+)</td><td>([^<]+)</td>"
+    r"<td>(.*?)</td><td>(\d+)</td></tr>",
+    re.S,
+)
+FINAL = ("Done", "Refused", "Failed")
+KIND_WORDS = {"phone": "phone number", "wallet": "wallet address"}
+
+
+def cross_border_hit(story: Story) -> None:
+    analyst = story.analyst("vnm")
+    _url, page = analyst.get("/linking/matching/")
+    asked_at = time.monotonic()
+    _url, page = analyst.post("/linking/matching/", page, {"kind": "phone", "value": SCAM_PHONE})
+    said = re.search(r"Asked ([A-Z]{3}(?:, [A-Z]{3})*) without revealing", page)
+    if said is None:
+        raise StepError("the matching page did not say which States were asked")
+    asked = said.group(1).split(", ")
+    story.say(
+        f"    the analyst asked {', '.join(asked)} about {SCAM_PHONE} on /linking/matching/, "
+        "without revealing it"
+    )
+    answered: dict[str, float] = {}
+
+    def latest_runs() -> dict[str, tuple[str, int]] | None:
+        _url, current = analyst.get("/linking/matching/")
+        runs: dict[str, tuple[str, int]] = {}
+        for peer, direction, _mode, status, hits in RUN_ROW.findall(current):
+            if direction.strip() == "We asked" and peer in asked and peer not in runs:
+                runs[peer] = (text_of(status), int(hits))
+        for peer, (status, _hits) in runs.items():
+            if status.startswith(FINAL):
+                answered.setdefault(peer, time.monotonic() - asked_at)
+        return runs if set(answered) >= set(asked) else None
+
+    runs = wait_for("every asked State's answer on the matching page", latest_runs)
+    _url, current = analyst.get("/linking/matching/")
+    hits = re.findall(
+        r"<tr><td>([A-Z]{3})</td><td><code>([a-z_]+):[^<]*</code></td>.*?"
+        r'action="/linking/matching/hits/([0-9a-f-]{36})/draft/"',
+        current,
+        re.S,
+    )
+    for peer in asked:
+        status, count = runs[peer]
+        title = next((n.title for n in story.nodes.values() if n.spec.state == peer), peer)
+        if status.startswith("Done") and count:
+            kinds = sorted({KIND_WORDS.get(k, k) for state, k, _code in hits if state == peer})
+            story.say(
+                f"    hit: {title} ({peer}) holds the same {', '.join(kinds) or 'identifier'} "
+                f"(+{answered[peer]:.1f} s)"
+            )
+        elif status.startswith("Done"):
+            story.say(f"    no hit: {title} ({peer}) (+{answered[peer]:.1f} s)")
+        else:
+            story.say(f"    {title} ({peer}): {status} (+{answered[peer]:.1f} s)")
+    hit = next((code for state, kind, code in hits if state == "KHM" and kind == "phone"), None)
+    if runs.get("KHM", ("", 0))[1] == 0 or hit is None:
+        raise StepError("Cambodia's node did not report holding the phone number (no hit)")
+    story.codes["hit"] = hit
+    story.say(f"    the hit ({hit[:8]}) is listed with a button to draft a request to KHM")
+
+
+def tell_victims(story: Story, kind: Update, state: str = "") -> None:
+    """The analyst shares an update with the cluster's victims (their status pages)."""
+    analyst = story.analyst("vnm")
+    code = story.codes["cluster"]
+    _url, page = analyst.get(f"/linking/{code}/")
+    _url, page = analyst.post(f"/linking/{code}/share/", page, {"kind": kind.value, "state": state})
+    told = re.search(r"(\d+) victim\(s\) can now see this update", page)
+    if told is None:
+        raise StepError(f"sharing '{kind.value}' with the victims was not confirmed")
+    text = UPDATE_LABELS[kind] % {"state": state}
+    story.told.append(text)
+    story.say(f"    the analyst told the cluster's victims ({told.group(1)} new): “{text}”")
+
+
 # -- 3. Preservation at night (Art. 42) ---------------------------------------------------
 
 
@@ -172,6 +445,7 @@ def preservation_sent(story: Story) -> None:
         f"    Cambodia received it as {received['status']}, urgency {received['urgency']}, "
         f"{len(received.get('problems', []))} problem(s) against Art. 42"
     )
+    tell_victims(story, Update.REQUEST_SENT, "KHM")
 
 
 def on_call_paged(story: Story) -> None:
@@ -215,6 +489,7 @@ def data_preserved(story: Story) -> None:
     story.say(f"    {delivery_line(row, 'acknowledge', 'execute')}")
     if days < 59:
         raise StepError(f"the preservation lasts {days} days, less than the Convention's 60")
+    tell_victims(story, Update.DATA_PRESERVED, "KHM")
 
 
 # -- 4. MLA and evidence (Art. 40, 44) ----------------------------------------------------
@@ -333,6 +608,7 @@ def wallet_frozen(story: Story) -> None:
     story.say(f"    Viet Nam asked France to freeze the wallet at the exchange ({code[:8]})")
     story.say("    France's central authority acknowledged and executed the freeze")
     story.say(f"    {delivery_line(row, 'acknowledge', 'execute')}")
+    tell_victims(story, Update.FUNDS_FROZEN, "FRA")
 
 
 def proceeds_returned(story: Story) -> None:
@@ -369,11 +645,61 @@ def proceeds_returned(story: Story) -> None:
         f"{details.get('to_victims', '?')} to the victims"
     )
     story.say(f"    {delivery_line(row, 'acknowledge', 'proceeds_returned')}")
+    tell_victims(story, Update.FUNDS_RETURNED)
+
+
+# -- 6. The victims' status pages ---------------------------------------------------------
+
+
+def victim_follows(story: Story) -> None:
+    victim = story.victims[0]
+    live = story.nodes[victim.node]
+    browser = Browser(live.base, f"{victim.name} on {live.title}'s portal", victim.language)
+    _url, form = browser.get("/report/follow/")
+    url, page = browser.post(
+        "/report/follow/", form, {"reference": victim.reference, "secret": victim.secret}
+    )
+    if not url.endswith("/report/status/"):
+        raise StepError(f"the portal refused {victim.name}'s reference and secret code")
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', page, re.S)
+    lines = [
+        text_of(item)
+        for item in re.findall(r"<li>(.*?)</li>", timeline.group(1) if timeline else "", re.S)
+    ]
+    story.say(
+        f"    {victim.name} signed in at {live.url}report/follow/ with {victim.reference} "
+        "and the secret code; the status page says:"
+    )
+    for line in lines:
+        story.say(f"      · {line}")
+    # The submission, the link to the others' reports, and one line per update shared.
+    if len(lines) < 2 + len(story.told):
+        raise StepError(
+            f"the status page shows {len(lines)} line(s), not the submission, the link and "
+            f"the {len(story.told)} update(s) shared"
+        )
 
 
 STORY: tuple[Step, ...] = (
-    # 1. victims report (victims app) and 2. linking, cross-border hit/no-hit (linking
-    # app) go here once those apps exist.
+    Step(
+        "1a",
+        "victims_report",
+        "Victims in Viet Nam report an investment scam on the public portal",
+        victims_report,
+    ),
+    Step(
+        "1b",
+        "victim_in_cambodia",
+        "In Cambodia, a victim reports the same phone number",
+        victim_in_cambodia,
+    ),
+    Step("2a", "reports_linked", "Viet Nam's analyst finds the reports linked", reports_linked),
+    Step(
+        "2b",
+        "cross_border_hit",
+        "Hit/no-hit: which States hold the phone number too?",
+        cross_border_hit,
+    ),
     Step(
         "3a",
         "preservation_sent",
@@ -396,7 +722,7 @@ STORY: tuple[Step, ...] = (
     Step(
         "5b", "proceeds_returned", "Later, France records the return of proceeds", proceeds_returned
     ),
-    # 6. victims' status pages (victims app) go here.
+    Step("6a", "victim_follows", "A victim follows the case on the status page", victim_follows),
 )
 
 
