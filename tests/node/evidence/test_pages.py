@@ -90,3 +90,42 @@ def test_a_file_named_in_vietnamese_downloads(
     assert download.status_code == 200
     assert download["Content-Disposition"].endswith('.png"')
     assert b"".join(download.streaming_content) == b"screenshot"  # type: ignore[attr-defined]
+
+
+def test_the_custody_picture_and_a_court_bundle_to_download(
+    make_user: Callable[..., User],
+    verified_client: Callable[[User], Client],
+    evidence_dir: Path,
+    tmp_path: Path,
+) -> None:
+    from hanoinet.core.bundle import verify_bundle
+    from hanoinet.core.evidence.transfer import unpack
+    from hanoinet.node.evidence.actions import do_ingest_item
+    from hanoinet.node.evidence.models import LedgerLeaf
+    from tests.conftest import actor_for
+
+    unit = Unit.objects.create(name="Cyber unit", kind=Unit.Kind.POINT_OF_CONTACT)
+    officer = make_user("an", unit, [Role.INVESTIGATOR])
+    item = do_ingest_item(
+        actor_for(officer),
+        io.BytesIO(b"chat log" * 500),
+        filename="chat.txt",
+        description="Chat log",
+        source_kind="seizure",
+        acquired_by="an",
+        exhibit_number="EX-9",
+    )
+    browser = verified_client(officer)
+    page = browser.get(f"/evidence/{item.code}/").content.decode()
+    assert page.count('<circle cx="20"') == 3  # acquired, hashed, sealed
+    assert "The chain of custody: 3 events" in page
+    refused = browser.post(f"/evidence/{item.code}/bundle", {"reason": " "}, follow=True)
+    assert "No bundle" in refused.content.decode()
+    download = browser.post(f"/evidence/{item.code}/bundle", {"reason": "for the court"})
+    assert download["Content-Type"] == "application/x-tar"
+    archive = tmp_path / "bundle.tar"
+    archive.write_bytes(b"".join(download.streaming_content))  # type: ignore[attr-defined]
+    unpack(archive, tmp_path / "bag")
+    assert verify_bundle(tmp_path / "bag").ok
+    assert LedgerLeaf.objects.filter(item=item, kind="exported").count() == 1
+    assert '<rect x="12"' in browser.get(f"/evidence/{item.code}/").content.decode()

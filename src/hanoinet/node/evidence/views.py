@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -10,11 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hanoinet.core.evidence.transfer import pack
 from hanoinet.core.ledger import CustodyEvent
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.audit.record import record
 from hanoinet.node.evidence import access, actions, ledger
+from hanoinet.node.evidence.bundle import do_build_bundle
 from hanoinet.node.evidence.models import EvidenceItem
+from hanoinet.node.evidence.picture import draw
 from hanoinet.node.http import attachment
 
 PAGE_SIZE = 50
@@ -82,11 +90,42 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
         (leaf, CustodyEvent.from_leaf_bytes(leaf.data.encode("utf-8")))
         for leaf in item.custody.order_by("index")
     ]
+    picture = draw([(leaf.index, event.kind, event.at, event.actor) for leaf, event in custody])
     return render(
         request,
         "evidence/detail.html",
-        {"item": item, "custody": custody, "checkpoint": checkpoint},
+        {"item": item, "custody": custody, "checkpoint": checkpoint, "picture": picture},
     )
+
+
+@require_http_methods(["POST"])
+def bundle_view(request: HttpRequest, code: str) -> HttpResponseBase:
+    """A court bundle of this one item, as a tar of the BagIt folder (an export: custody)."""
+    actor = _actor(request)
+    item = access.get_item(actor, code)
+    work = Path(tempfile.mkdtemp(prefix="hanoinet-bundle-"))
+    try:
+        bag = do_build_bundle(actor, [item], work / "bag", request.POST.get("reason", ""))
+        archive = work / "bundle.tar"
+        with archive.open("wb") as out:
+            pack(bag, out)
+        shutil.rmtree(bag)
+    except actions.ItemError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        messages.error(request, _("No bundle: %(why)s") % {"why": exc})
+        return redirect("evidence:detail", code=item.code)
+
+    def stream() -> Iterator[bytes]:
+        try:
+            with archive.open("rb") as source:
+                yield from iter(lambda: source.read(1024 * 1024), b"")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    response = StreamingHttpResponse(stream(), content_type="application/x-tar")
+    response["Content-Length"] = str(archive.stat().st_size)
+    response["Content-Disposition"] = attachment(f"bundle-{item.exhibit_number or item.code}.tar")
+    return response
 
 
 @require_GET
