@@ -12,6 +12,9 @@ Layout::
     hanoinet/items.json       what each payload file is: exhibit, description, acquisition
     hanoinet/witnessed.json   earlier checkpoints co-signed by witnesses, each with the
                               consistency proof to the bundle's checkpoint
+    hanoinet/provenance.jsonld  the same provenance as a CASE/UCO JSON-LD graph (files,
+                              hashes, exhibits, custody events as investigative actions),
+                              for forensic tools (see hanoinet.core.provenance)
 
 :func:`verify_bundle` needs nothing but the folder: no database, no node, no network.
 It runs every check, even after one fails, and names each one.
@@ -43,9 +46,22 @@ from hanoinet.core.ledger import (
     verify_consistency,
     verify_inclusion,
 )
+from hanoinet.core.provenance import (
+    ProvenanceError,
+    ProvenanceFile,
+    file_hashes,
+    provenance_graph,
+)
 
 BAGIT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-TAG_FILES = ("custody.json", "checkpoint.txt", "keys.json", "items.json", "witnessed.json")
+TAG_FILES = (
+    "custody.json",
+    "checkpoint.txt",
+    "keys.json",
+    "items.json",
+    "witnessed.json",
+    "provenance.jsonld",
+)
 READ = 1 << 20
 
 
@@ -132,19 +148,22 @@ def write_bundle(
     (folder / "hanoinet").mkdir()
     manifest: list[tuple[str, str]] = []
     items: list[dict[str, Any]] = []
+    files: list[ProvenanceFile] = []
     octets = 0
     for payload in payloads:
         relative = f"data/{_safe_name(payload.name)}"
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        digest, size = hashlib.sha256(), 0
         with target.open("xb") as out:
             for chunk in payload.chunks:
                 digest.update(chunk)
                 out.write(chunk)
-                octets += len(chunk)
+                size += len(chunk)
+        octets += size
         manifest.append((digest.hexdigest(), relative))
         items.append({**payload.item, "path": relative, "sha256": digest.hexdigest()})
+        files.append(_provenance_file(payload, relative, digest.hexdigest(), size))
     (folder / "bagit.txt").write_text(BAGIT, encoding="utf-8")
     lines = [f"{key}: {value}" for key, value in info.items()]
     lines.append(f"Payload-Oxum: {octets}.{len(manifest)}")
@@ -159,6 +178,9 @@ def write_bundle(
         "keys.json": json.dumps(keys, indent=1),
         "items.json": json.dumps(items, indent=1, ensure_ascii=False),
         "witnessed.json": json.dumps(witnessed or [], indent=1),
+        "provenance.jsonld": json.dumps(
+            provenance_graph(files, _events(custody)), indent=1, ensure_ascii=False
+        ),
     }
     for name, text in tags.items():
         (folder / "hanoinet" / name).write_text(text, encoding="utf-8")
@@ -170,6 +192,29 @@ def write_bundle(
         encoding="utf-8",
     )
     return folder
+
+
+def _provenance_file(payload: Payload, relative: str, sha256: str, size: int) -> ProvenanceFile:
+    item = payload.item
+    parts = PurePosixPath(payload.name).parts
+    return ProvenanceFile(
+        path=relative,
+        sha256=sha256,
+        size=size,
+        exhibit=str(item.get("exhibit_number") or (parts[0] if len(parts) > 1 else parts[-1])),
+        description=str(item.get("description") or ""),
+        media_type=str(item.get("media_type") or ""),
+        code=str(item.get("code") or ""),
+    )
+
+
+def _events(custody: list[dict[str, Any]]) -> list[tuple[int, CustodyEvent]]:
+    """The custody entries as (leaf index, event); a malformed leaf is refused here rather
+    than written into a bundle that could never verify."""
+    return [
+        (int(entry["index"]), CustodyEvent.from_leaf_bytes(str(entry["leaf"]).encode("utf-8")))
+        for entry in custody
+    ]
 
 
 # Verifying ----------------------------------------------------------------------------
@@ -257,6 +302,40 @@ def _check_witnessed(
     report.add(name, not problems, "; ".join(problems[:10]) or "witnessed by " + "; ".join(seen))
 
 
+PROVENANCE = "provenance graph (CASE/UCO) gives every payload file its SHA-256"
+
+
+def _check_provenance(report: Report, bag: Path, manifest: dict[str, str]) -> None:
+    """The CASE/UCO graph names the same files with the same hashes as the manifest: a
+    forensic tool reading only the graph learns nothing the bag contradicts."""
+    path = bag / "hanoinet" / "provenance.jsonld"
+    if not path.is_file():
+        report.add(
+            PROVENANCE,
+            False,
+            "hanoinet/provenance.jsonld is missing (bundles made before it was added must be "
+            "made again)",
+        )
+        return
+    try:
+        graph = file_hashes(loads_strict(path.read_bytes()))
+    except (OSError, JsonError, ProvenanceError) as exc:
+        report.add(PROVENANCE, False, f"hanoinet/provenance.jsonld: {exc}")
+        return
+    problems = [
+        f"{name} is not in the graph"
+        if name not in graph
+        else f"{name}: the graph's SHA-256 differs"
+        for name, digest in sorted(manifest.items())
+        if graph.get(name) != digest
+    ]
+    problems += [
+        f"{name} is in the graph but not in the payload"
+        for name in sorted(graph.keys() - manifest.keys())
+    ]
+    report.add(PROVENANCE, not problems, "; ".join(problems[:10]) or f"{len(graph)} files")
+
+
 def _public_keys(raw: object) -> dict[str, Ed25519PublicKey]:
     if not isinstance(raw, dict):
         raise ValueError("keys.json must map signer names to Ed25519 public keys")
@@ -299,6 +378,7 @@ def verify_bundle(folder: Path, *, require_witness: bool = False) -> Report:
     _check_manifest(
         report, bag, _manifest(bag / "tagmanifest-sha256.txt"), "tag manifest", tag_expected
     )
+    _check_provenance(report, bag, manifest)
 
     # The ledger's checkpoint, signed by a key the bundle names.
     verified = None

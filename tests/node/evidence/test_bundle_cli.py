@@ -37,6 +37,13 @@ def test_bundle_then_verify_offline_and_a_flipped_byte_is_named(tmp_path: Path) 
     assert "bundle verified" in checked.stdout
     report = json.loads(run("verify-bundle", str(out), "--json").stdout)
     assert report["ok"] is True
+    # The CASE/UCO graph names the item by its UUID, its exhibit, and each custody event.
+    graph = json.loads((out / "hanoinet" / "provenance.jsonld").read_text())
+    assert f"kb:File-{code}" in {node["@id"] for node in graph["@graph"]}
+    records = [n for n in graph["@graph"] if n["@type"] == "case-investigation:ProvenanceRecord"]
+    assert [r["case-investigation:exhibitNumber"] for r in records] == ["KH-1"]
+    actions = [n["uco-core:name"] for n in graph["@graph"] if "uco-action:startTime" in n]
+    assert actions == ["acquired", "hashed", "sealed", "exported"]
     payload = out / "data" / "KH-1" / "subscriber.csv"
     raw = bytearray(payload.read_bytes())
     raw[20] ^= 1

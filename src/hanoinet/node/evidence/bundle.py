@@ -1,5 +1,6 @@
 """Building a court bundle of chosen items: their content, custody events with inclusion
-proofs, the signed checkpoint and the key to check it (see hanoinet.core.bundle)."""
+proofs, the signed checkpoint and the key to check it, and the same provenance as a
+CASE/UCO graph (see hanoinet.core.bundle and hanoinet.core.provenance)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
                 "method": item.method,
                 "tool": item.tool,
                 "size": item.size,
+                "media_type": item.media_type,
             },
         )
         for item in items
