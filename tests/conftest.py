@@ -8,7 +8,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -19,6 +22,9 @@ from hanoinet.node.accounts import actions
 from hanoinet.node.accounts.models import Unit, User
 from hanoinet.node.accounts.roles import Role
 from hanoinet.node.audit.actor import Actor, system_actor
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 PASSWORD = "correct horse battery staple"
 
@@ -97,3 +103,35 @@ def verified_client() -> Callable[[User], Client]:
         return login_verified(Client(), user)
 
     return make
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server (moto's) in this process, on a free port of 127.0.0.1."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str) -> tuple[S3Client, str]:
+    """A fresh, empty bucket on that server, and a client for it."""
+    from hanoinet.core.evidence.s3 import make_client
+
+    client = make_client(
+        endpoint=s3_endpoint, region="us-east-1", access_key="testing", secret_key="testing"
+    )
+    bucket = f"evidence-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    return client, bucket

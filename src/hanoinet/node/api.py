@@ -19,6 +19,7 @@ from hanoinet.node.accounts.api_auth import ApiTokenAuth
 from hanoinet.node.cases.api import router as cases_router
 from hanoinet.node.convention.api import router as convention_router
 from hanoinet.node.evidence.api import router as evidence_router
+from hanoinet.node.providers.api import router as providers_router
 from hanoinet.node.register.api import router as register_router
 from hanoinet.node.requests.api import router as requests_router
 from hanoinet.node.requests.api import statistics_router
@@ -90,6 +91,7 @@ api.add_router("/v1/convention", convention_router, tags=["convention"])
 api.add_router("/v1/requests", requests_router, tags=["requests"])
 api.add_router("/v1/statistics", statistics_router, tags=["statistics"])
 api.add_router("/v1/evidence", evidence_router, tags=["evidence"])
+api.add_router("/v1/providers", providers_router, tags=["providers"])
 
 
 @api.get("/v1/whoami", tags=["accounts"])

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.core.checks import Warning as CheckWarning
+from django.core.exceptions import ImproperlyConfigured
 
 from hanoinet.core.keys import KeyFileError, load_node_keys
 
@@ -84,3 +85,42 @@ def check_node_settings(
             )
         )
     return problems
+
+
+@register("hanoinet", deploy=True)
+def check_evidence_store(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The S3 evidence backend: complete settings, readable keys, a bucket that answers."""
+    if settings.HANOINET_EVIDENCE_BACKEND != "s3":
+        return []
+    from hanoinet.core.evidence.s3 import bucket_problem
+    from hanoinet.node.evidence.store import s3_client, s3_problems
+
+    problems = s3_problems()
+    if problems:
+        return [
+            Error(
+                f"The S3 evidence store is misconfigured: {'; '.join(problems)}.",
+                hint="Set the HANOINET_EVIDENCE_S3_* variables (docs/operators.md), or "
+                "HANOINET_EVIDENCE_BACKEND=local.",
+                id="hanoinet.E007",
+            )
+        ]
+    try:
+        # Short: a start-up must not hang on storage that is down.
+        client = s3_client(timeout=5, attempts=1)
+    except ImproperlyConfigured as exc:
+        return [Error(f"{exc}.", hint="Fix or unset the key file.", id="hanoinet.E008")]
+    problem = bucket_problem(client, settings.HANOINET_EVIDENCE_S3_BUCKET)
+    if problem:
+        return [
+            CheckWarning(
+                f"The evidence bucket {settings.HANOINET_EVIDENCE_S3_BUCKET!r} does not "
+                f"answer: {problem}.",
+                hint="Check the endpoint, the bucket's name and the credentials; evidence "
+                "cannot be taken in or read until it answers.",
+                id="hanoinet.W002",
+            )
+        ]
+    return []

@@ -48,6 +48,13 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r} must be one of: {', '.join(choices)}")
+    return raw
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -73,6 +80,12 @@ def env_secret_file(name: str, default_path: Path) -> Path:
     """Where a secret lives: secrets are read from files, never from the environment."""
     raw = os.environ.get(f"{name}_FILE")
     return Path(raw).expanduser() if raw else default_path
+
+
+def env_optional_secret_file(name: str) -> Path | None:
+    """As :func:`env_secret_file`, for a secret that may be left out: None if unset."""
+    raw = os.environ.get(f"{name}_FILE", "").strip()
+    return Path(raw).expanduser() if raw else None
 
 
 def data_dir() -> Path:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "hanoinet.node.federation",
     "hanoinet.node.requests",
     "hanoinet.node.evidence",
+    "hanoinet.node.providers",
     "hanoinet.node.victims",
     "hanoinet.node.linking",
     "hanoinet.node.web",
@@ -256,6 +257,22 @@ HANOINET_EVIDENCE_KEY_FILE = HANOINET_KEYS_DIR / "evidence.key"
 HANOINET_EVIDENCE_MAX_BYTES = config.env_int(
     "HANOINET_EVIDENCE_MAX_BYTES", 50 * 1024**3, minimum=1024
 )
+# Where the sealed evidence objects live: "local" (HANOINET_EVIDENCE_DIR) or "s3", any
+# S3-compatible object storage (checked by hanoinet.E007, E008 and W002).
+HANOINET_EVIDENCE_BACKEND = config.env_choice("HANOINET_EVIDENCE_BACKEND", "local", ("local", "s3"))
+HANOINET_EVIDENCE_S3_ENDPOINT = config.env_str("HANOINET_EVIDENCE_S3_ENDPOINT", "").strip()
+HANOINET_EVIDENCE_S3_BUCKET = config.env_str("HANOINET_EVIDENCE_S3_BUCKET", "").strip()
+HANOINET_EVIDENCE_S3_REGION = config.env_str("HANOINET_EVIDENCE_S3_REGION", "").strip()
+HANOINET_EVIDENCE_S3_PREFIX = config.env_str("HANOINET_EVIDENCE_S3_PREFIX", "").strip()
+# Multipart upload parts: each ingest holds about one part in memory.
+HANOINET_EVIDENCE_S3_PART_MIB = config.env_int("HANOINET_EVIDENCE_S3_PART_MIB", 16, minimum=5)
+# Keys from files; without them boto3 looks as usual (AWS_* variables, profile, instance role).
+HANOINET_EVIDENCE_S3_ACCESS_KEY_FILE = config.env_optional_secret_file(
+    "HANOINET_EVIDENCE_S3_ACCESS_KEY"
+)
+HANOINET_EVIDENCE_S3_SECRET_KEY_FILE = config.env_optional_secret_file(
+    "HANOINET_EVIDENCE_S3_SECRET_KEY"
+)
 # How often the worker fetches evidence bundles other States offered.
 HANOINET_TRANSFER_POLL_SECONDS = config.env_int("HANOINET_TRANSFER_POLL_SECONDS", 5, minimum=1)
 # How often the custody ledger's checkpoint is announced to peers, who witness it.
@@ -266,6 +283,10 @@ HANOINET_LEDGER_ANNOUNCE_SECONDS = config.env_int(
 HANOINET_PORTAL_REPORTS_PER_HOUR = config.env_int("HANOINET_PORTAL_REPORTS_PER_HOUR", 5, minimum=1)
 HANOINET_PORTAL_MAX_FILE_BYTES = config.env_int(
     "HANOINET_PORTAL_MAX_FILE_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+# The provider portal: the largest file a service provider uploads in a response.
+HANOINET_PROVIDER_MAX_FILE_BYTES = config.env_int(
+    "HANOINET_PROVIDER_MAX_FILE_BYTES", 2 * 1024**3, minimum=1024
 )
 # Linking of reports: an identifier in more reports than this is flagged for review
 # instead of linking them all (one shared bank hotline would merge every case).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("federation/", include("hanoinet.node.federation.urls")),
     path("requests/", include("hanoinet.node.requests.urls")),
     path("evidence/", include("hanoinet.node.evidence.urls")),
+    path("providers/", include("hanoinet.node.providers.urls")),
     path("linking/", include("hanoinet.node.linking.urls")),
     path("", include("hanoinet.node.victims.urls")),
     path(

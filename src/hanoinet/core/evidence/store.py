@@ -1,10 +1,15 @@
-"""The evidence store on a local folder: content-addressed, deduplicated, encrypted at rest.
+"""The evidence store: content-addressed, deduplicated, encrypted at rest.
 
-``ingest`` reads a file once: each chunk is hashed (SHA-256 of the plaintext, through
-OpenSSL) in a helper thread while the main thread seals and writes it — both release the
+:func:`seal` is the one-pass pipeline every backend shares: it reads a file once, and
+each chunk is hashed (SHA-256 of the plaintext, through OpenSSL) in a helper thread
+while the main thread seals it and hands it to the backend's sink — both release the
 GIL, so on two cores the ingest runs at about the speed of hashing alone, with memory
-flat whatever the size. The object is written to a temporary file, flushed to disk and
-renamed to ``objects/<2 hex>/<sha-256>`` only once complete: nothing half-written is ever
+flat whatever the size. :class:`EvidenceStore` holds what backends share (keys, checked
+reads); :class:`LocalStore` keeps objects in a folder, ``S3Store`` (in
+:mod:`hanoinet.core.evidence.s3`) in S3-compatible object storage.
+
+``LocalStore`` writes the object to a temporary file, flushes it to disk and renames it
+to ``objects/<2 hex>/<sha-256>`` only once complete: nothing half-written is ever
 visible, and a failure (disk full, a source that breaks off) leaves nothing behind.
 """
 
@@ -14,8 +19,10 @@ import errno
 import hashlib
 import os
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -62,7 +69,98 @@ def _fill(source: BinaryIO, buffer: bytearray) -> int:
     return filled
 
 
-class LocalStore:
+# Where the sealed bytes go, in order. The buffer it is given is reused for the next
+# chunk: a sink must write or copy the bytes before it returns.
+Sink = Callable[[memoryview], object]
+
+
+def seal(
+    source: BinaryIO,
+    kek: bytes,
+    sink: Sink,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    max_bytes: int | None = None,
+) -> tuple[str, int]:
+    """Read ``source`` once, give the sealed object to ``sink``; its SHA-256 and size.
+
+    >>> import io
+    >>> from hanoinet.core.evidence.stream import HEADER
+    >>> sealed = bytearray()
+    >>> digest, size = seal(io.BytesIO(b"abc"), bytes(32), sealed.extend)
+    >>> digest[:16], size, len(sealed) == HEADER.size + size + TAG
+    ('ba7816bf8f01cfea', 3, True)
+    """
+    sealer = Sealer(kek, chunk_size)
+    hasher = hashlib.sha256()
+    # Two plaintext buffers: one is hashed (helper thread) while the other is read
+    # ahead, so that the end of the file is known before its last chunk is sealed.
+    buffers = [bytearray(chunk_size), bytearray(chunk_size)]
+    sealed = memoryview(bytearray(chunk_size + TAG))
+    size = 0
+    with ThreadPoolExecutor(1) as pool:
+        sink(memoryview(sealer.header_bytes))
+        current, length = 0, _fill(source, buffers[0])
+        while True:
+            size += length
+            if max_bytes is not None and size > max_bytes:
+                raise EvidenceError(
+                    "too_large", f"the file is larger than the limit of {max_bytes} bytes"
+                )
+            chunk = memoryview(buffers[current])[:length]
+            hashing = pool.submit(hasher.update, chunk)  # in parallel with sealing
+            following = _fill(source, buffers[1 - current]) if length == chunk_size else 0
+            written = sealer.seal_into(chunk, sealed, last=not following)
+            sink(sealed[:written])
+            hashing.result()  # the buffer is read ahead into next time round
+            if not following:
+                break
+            current, length = 1 - current, following
+    return hasher.hexdigest(), size
+
+
+class EvidenceStore(ABC):
+    """What every backend shares: the node's keys, the one-pass ingest, checked reads."""
+
+    def __init__(
+        self, kek: bytes, *, old_keks: tuple[bytes, ...] = (), chunk_size: int = DEFAULT_CHUNK
+    ) -> None:
+        if len(kek) != 32:
+            raise EvidenceError("malformed", "the key-encryption key must be 32 bytes")
+        self.kek, self.chunk_size = kek, chunk_size
+        self._keks = {key_id(k): k for k in (kek, *old_keks)}
+
+    def _seal(self, source: BinaryIO, sink: Sink, max_bytes: int | None) -> tuple[str, int]:
+        return seal(source, self.kek, sink, chunk_size=self.chunk_size, max_bytes=max_bytes)
+
+    @abstractmethod
+    def ingest(self, source: BinaryIO, *, max_bytes: int | None = None) -> Stored:
+        """Store the file read from ``source``; nothing is left behind if it fails."""
+
+    @abstractmethod
+    def exists(self, digest: str) -> bool: ...
+
+    @abstractmethod
+    def _reader(self, digest: str) -> AbstractContextManager[BinaryIO]:
+        """The sealed object, to read; raises ``EvidenceError("missing")``."""
+
+    def open(self, digest: str) -> Iterator[bytes]:
+        """The plaintext, chunk by chunk, each checked; the digest is checked at the end."""
+        digest = _check_digest(digest)
+        hasher = hashlib.sha256()
+        with self._reader(digest) as source:
+            for chunk in open_stream(source, self._keks.get):
+                hasher.update(chunk)
+                yield chunk
+        if hasher.hexdigest() != digest:
+            raise EvidenceError("wrong_digest", f"object {digest} does not hash to its name")
+
+    def verify(self, digest: str) -> int:
+        """Decrypt and hash the whole object; its size if every check passes."""
+        return sum(len(chunk) for chunk in self.open(digest))
+
+
+class LocalStore(EvidenceStore):
     def __init__(
         self,
         root: Path,
@@ -71,10 +169,8 @@ class LocalStore:
         old_keks: tuple[bytes, ...] = (),
         chunk_size: int = DEFAULT_CHUNK,
     ) -> None:
-        if len(kek) != 32:
-            raise EvidenceError("malformed", "the key-encryption key must be 32 bytes")
-        self.root, self.kek, self.chunk_size = Path(root), kek, chunk_size
-        self._keks = {key_id(k): k for k in (kek, *old_keks)}
+        super().__init__(kek, old_keks=old_keks, chunk_size=chunk_size)
+        self.root = Path(root)
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
 
@@ -91,39 +187,13 @@ class LocalStore:
     )
 
     def ingest(self, source: BinaryIO, *, max_bytes: int | None = None) -> Stored:
-        sealer = Sealer(self.kek, self.chunk_size)
-        hasher = hashlib.sha256()
-        # Two plaintext buffers: one is hashed (helper thread) while the other is read
-        # ahead, so that the end of the file is known before its last chunk is sealed.
-        buffers = [bytearray(self.chunk_size), bytearray(self.chunk_size)]
-        sealed = memoryview(bytearray(self.chunk_size + TAG))
-        size = 0
         handle, temp_name = tempfile.mkstemp(dir=self.root / "tmp", prefix="ingest-")
         temp = Path(temp_name)
         try:
-            with os.fdopen(handle, "wb") as out, ThreadPoolExecutor(1) as pool:
-                self._write(out, sealer.header_bytes)
-                current, length = 0, _fill(source, buffers[0])
-                while True:
-                    size += length
-                    if max_bytes is not None and size > max_bytes:
-                        raise EvidenceError(
-                            "too_large", f"the file is larger than the limit of {max_bytes} bytes"
-                        )
-                    chunk = memoryview(buffers[current])[:length]
-                    hashing = pool.submit(hasher.update, chunk)  # in parallel with sealing
-                    following = (
-                        _fill(source, buffers[1 - current]) if length == self.chunk_size else 0
-                    )
-                    written = sealer.seal_into(chunk, sealed, last=not following)
-                    self._write(out, sealed[:written])
-                    hashing.result()  # the buffer is read ahead into next time round
-                    if not following:
-                        break
-                    current, length = 1 - current, following
+            with os.fdopen(handle, "wb") as out:
+                digest, size = self._seal(source, lambda data: self._write(out, data), max_bytes)
                 out.flush()
                 os.fsync(out.fileno())
-            digest = hasher.hexdigest()
             final = self.path(digest)
             if final.exists():
                 temp.unlink()
@@ -141,19 +211,8 @@ class LocalStore:
             raise
 
     # Reading ----------------------------------------------------------------------------
-    def open(self, digest: str) -> Iterator[bytes]:
-        """The plaintext, chunk by chunk, each checked; the digest is checked at the end."""
+    def _reader(self, digest: str) -> AbstractContextManager[BinaryIO]:
         path = self.path(digest)
         if not path.is_file():
             raise EvidenceError("missing", f"no object {digest} in this store")
-        hasher = hashlib.sha256()
-        with path.open("rb") as source:
-            for chunk in open_stream(source, self._keks.get):
-                hasher.update(chunk)
-                yield chunk
-        if hasher.hexdigest() != digest:
-            raise EvidenceError("wrong_digest", f"object {digest} does not hash to its name")
-
-    def verify(self, digest: str) -> int:
-        """Decrypt and hash the whole object; its size if every check passes."""
-        return sum(len(chunk) for chunk in self.open(digest))
+        return path.open("rb")

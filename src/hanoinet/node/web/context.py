@@ -37,6 +37,12 @@ NAVIGATION = (
     ),
     NavItem(_("Evidence"), "evidence:list", frozenset(CASE_ROLES)),
     NavItem(
+        _("Provider orders"),
+        "providers:overview",
+        frozenset({Role.POINT_OF_CONTACT, Role.CENTRAL_AUTHORITY, Role.INVESTIGATOR}),
+    ),
+    NavItem(_("Orders"), "providers:orders", frozenset({Role.PROVIDER_LIAISON})),
+    NavItem(
         _("Victim reports"),
         "victims:queue",
         frozenset({Role.VICTIM_SUPPORT, Role.ANALYST, Role.INVESTIGATOR}),
