@@ -2,8 +2,8 @@
 of Viet Nam, Cambodia and France — comes up, tells its story through HTTP (victims' reports
 on the portal, linking and hit/no-hit, requests, the victims' status page), prints the
 URLs and logins, stops cleanly on Ctrl-C (in the middle of the story too), and the next
-run works; `--once` writes the register and the evidence bundles and says which step
-failed; bad input is refused with a clear message."""
+run works; `--once` writes the register and the evidence bundle received across the
+border, and says which step failed; bad input is refused with a clear message."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+from hanoinet.core.reporting import UPDATE_LABELS, Update
 
 pytestmark = pytest.mark.slow
 
@@ -155,6 +159,16 @@ def test_demo_once_after_an_interrupted_story(tmp_path: Path) -> None:
     assert "sent " in result.stdout
     assert "delivered +" in result.stdout
     assert "acknowledged +" in result.stdout
+    # Flow 4: the court bundle crossed the border as a transfer, was verified on arrival
+    # at Viet Nam's node (every check printed) and confirmed back at Cambodia's.
+    assert re.search(
+        r"offered \d\d:\d\d:\d\d UTC → verified at VNM \+[\d.]+ s → confirmed at KHM \+[\d.]+ s",
+        result.stdout,
+    ), result.stdout
+    evidence = result.stdout.split(" 4c. ", 1)[-1].split(" 5a. ", 1)[0]
+    assert re.search(r"^\s+PASS  \S", evidence, re.M), result.stdout
+    assert not re.search(r"^\s+FAIL  ", evidence, re.M), result.stdout
+    assert "downloaded from Viet Nam's API" in evidence, result.stdout
     # Flows 1, 2 and 6: four victims' references and secrets, one cluster, a hit in Cambodia
     # and no hit in France, and the status page with every update the analyst shared.
     assert (
@@ -165,19 +179,30 @@ def test_demo_once_after_an_interrupted_story(tmp_path: Path) -> None:
     assert "hit: Cambodia (KHM) holds the same phone number" in result.stdout
     assert "no hit: France (FRA)" in result.stdout
     status = result.stdout.split("the status page says:", 1)[-1]
-    for line in (
-        "Your report is linked to 3 other reports",
-        "A request for help was sent to another State: KHM.",
-        "Data that can serve as evidence was preserved in KHM.",
-        "Funds were frozen in FRA.",
-        "Funds were returned to victims.",
-    ):
-        assert line in status, result.stdout
+    # Chị Lan reads her status page in Vietnamese, the language she reported in.
+    with translation.override("vi"):
+        linked = ngettext(
+            "Your report is linked to %(n)s other report about the same people.",
+            "Your report is linked to %(n)s other reports about the same people.",
+            3,
+        ) % {"n": 3}
+        expected = [linked] + [
+            gettext(UPDATE_LABELS[update]) % {"state": state}
+            for update, state in (
+                (Update.REQUEST_SENT, "KHM"),
+                (Update.DATA_PRESERVED, "KHM"),
+                (Update.FUNDS_FROZEN, "FRA"),
+                (Update.FUNDS_RETURNED, ""),
+            )
+        ]
+    for line in expected:
+        assert line in status, (line, result.stdout)
     assert "Every step succeeded." in result.stdout
     assert processes_serving(folder) == []
     assert (out / "register.jws").read_text().count(".") == 2  # a compact JWS
+    # The bundle as Viet Nam received it, downloaded from its API and unpacked.
     bundles = sorted((out / "bundles").iterdir())
-    assert bundles, result.stdout
+    assert [bundle.name for bundle in bundles] == ["KHM-to-VNM-mla-evidence"], result.stdout
     for bundle in bundles:
         verified = hanoinet("verify-bundle", str(bundle))
         assert verified.returncode == 0, verified.stdout + verified.stderr

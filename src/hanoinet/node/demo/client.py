@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any
 
 TIMEOUT_SECONDS = 20
@@ -87,6 +88,30 @@ class Api:
                 + (f" {json.dumps(detail, ensure_ascii=False)[:400]}" if detail else "")
             )
         return answer
+
+    def download(self, path: str, query: dict[str, str], target: Path) -> str:
+        """A GET whose answer is a file, written to ``target``: its SHA-256, hex."""
+        request = urllib.request.Request(  # noqa: S310  (127.0.0.1 only)
+            f"{self.base}/api/v1{path}?{urllib.parse.urlencode(query)}",
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        digest = hashlib.sha256()
+        try:
+            with (
+                urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response,  # noqa: S310
+                target.open("wb") as out,
+            ):
+                while chunk := response.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except urllib.error.HTTPError as error:
+            said = error.read()[:300].decode(errors="replace")
+            raise StepError(
+                f"{self.who}: GET /api/v1{path} answered {error.code}: {said}"
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise StepError(f"{self.who}: GET {path}: no answer ({error})") from None
+        return digest.hexdigest()
 
     def upload(self, path: str, fields: dict[str, str], filename: str, content: bytes) -> Any:
         """A multipart form with one file (the evidence intake)."""

@@ -145,6 +145,8 @@ def node_environment(
         "HANOINET_FEDERATION_LEASE_SECONDS": "15",
         # Cross-border hit/no-hit: the workers answer and finish runs within a second or so.
         "HANOINET_MATCH_POLL_SECONDS": "1",
+        # Evidence across the border: the receiving worker fetches an offered bundle at once.
+        "HANOINET_TRANSFER_POLL_SECONDS": "1",
         # Every demo victim reports from 127.0.0.1: the portal's per-address flood limit
         # (5 an hour) would otherwise refuse a second story with --keep.
         "HANOINET_PORTAL_REPORTS_PER_HOUR": "100",

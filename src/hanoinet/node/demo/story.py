@@ -1,10 +1,11 @@
 """The scripted story of the demo network: named steps, each through public interfaces.
 
 Every step talks to the nodes as their officers would: the JSON API with an officer's
-token, the web UI with a signed-in session (the on-call page), and the operator's
-``hanoinet`` command where no HTTP interface exists yet (the court bundle). Nothing
-here writes to a node's database. Victims use the public portal (no account, a reference
-and a secret); the analyst the linking and hit/no-hit pages, signed in.
+token and the web UI with a signed-in session (the on-call page). The court bundle
+crosses the border as an evidence transfer, and Viet Nam's copy is checked offline with
+``hanoinet verify-bundle``, as a court would. Nothing here writes to a node's database.
+Victims use the public portal (no account, a reference and a secret); the analyst the
+linking and hit/no-hit pages, signed in.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from hanoinet.core.convention.examples import example
+from hanoinet.core.errors import CoreError
+from hanoinet.core.evidence.transfer import unpack
 from hanoinet.core.reporting import UPDATE_LABELS, Update
 from hanoinet.node.demo.client import Api, Browser, StepError
 from hanoinet.node.demo.nodes import DemoNode, base_environment
@@ -546,45 +549,108 @@ def mla_executed(story: Story) -> None:
         PROVIDER_DATA.encode(),
     )
     story.codes["evidence"] = str(item["code"])
-    step_events(khmer, code, "execute")
-    bundle = story.out / "bundles" / "KHM-to-VNM-mla-evidence"
-    bundle.parent.mkdir(parents=True, exist_ok=True)
-    story.nodes["khm"].cli(
-        "evidence",
-        "bundle",
-        str(item["code"]),
-        "--out",
-        str(bundle),
-        "--reason",
-        f"execution of Viet Nam's request {code}",
-        what="`hanoinet evidence bundle`",
+    sent = khmer.ok(
+        "POST",
+        "/evidence/transfers",
+        {
+            "request": code,
+            "items": [str(item["code"])],
+            "reason": f"execution of Viet Nam's request {code}",
+        },
     )
-    story.bundles.append(bundle)
+    story.codes["transfer"] = str(sent["transfer"])
+    step_events(khmer, code, "execute")
     row = wait_event(story, "vnm", "central", code, "execute")
     story.say(
         f"    Cambodia took in the operator's data as evidence {str(item['code'])[:8]} "
         f"(SHA-256 {str(item['sha256'])[:12]}…, {len(item['custody'])} custody events)"
     )
-    story.say(f"    executed; court bundle written: {bundle}")
+    story.say(
+        f"    and offered it to Viet Nam on the request's thread: transfer "
+        f"{str(sent['transfer'])[:8]}, a court bundle of {sent['bytes']:,} bytes in "
+        f"{sent['chunks']} sealed chunk(s), SHA-256 {str(sent['sha256'])[:12]}…"
+    )
     story.say(f"    {delivery_line(row, 'acknowledge', 'execute')}")
 
 
+def transfer_at(story: Story, node: str, status: str) -> dict[str, Any]:
+    """The demo's transfer as ``node``'s API shows it, once it is ``status``; a transfer
+    that failed there ends the wait at once, with the node's reason."""
+    api = story.api(node, "central")
+    code, transfer = story.codes["mla"], story.codes["transfer"]
+    title = story.nodes[node].title
+
+    def seen() -> dict[str, Any] | None:
+        rows = api.ok("GET", f"/evidence/transfers?request_code={code}")
+        row = next((r for r in rows if r.get("transfer") == transfer), None)
+        return row if row is not None and row.get("status") in (status, "failed") else None
+
+    row = dict(wait_for(f"transfer {transfer[:8]} to be {status} at {title}", seen))
+    if row["status"] == "failed":
+        raise StepError(f"{title}: transfer {transfer[:8]} failed: {row.get('problem')}")
+    return row
+
+
 def evidence_verified(story: Story) -> None:
-    for bundle in story.bundles:
-        result = subprocess.run(  # noqa: S603  (our own CLI, fixed arguments)
-            [sys.executable, "-m", "hanoinet.node.cli", "verify-bundle", str(bundle)],
-            env=base_environment(),
-            capture_output=True,
-            text=True,
-            check=False,
+    received = transfer_at(story, "vnm", "verified")
+    confirmed = transfer_at(story, "khm", "confirmed")
+    offered = datetime.fromisoformat(str(confirmed["created_at"]))
+    verified = datetime.fromisoformat(str(received["completed_at"]))
+    done = datetime.fromisoformat(str(confirmed["completed_at"]))
+    story.say(
+        f"    offered {offered:%H:%M:%S} UTC → verified at VNM "
+        f"+{(verified - offered).total_seconds():.1f} s → confirmed at KHM "
+        f"+{(done - offered).total_seconds():.1f} s"
+    )
+    report = received.get("report") or {}
+    story.say("    Viet Nam's node verified the bundle on arrival, as a court would:")
+    for check in report.get("checks", []):
+        detail = f": {check['detail']}" if check.get("detail") else ""
+        story.say(f"      {'PASS' if check.get('ok') else 'FAIL'}  {check['check']}{detail}")
+    if report.get("ok") is not True:
+        raise StepError("Viet Nam's verification report does not say the bundle passed")
+    if received.get("sha256") != confirmed.get("sha256"):
+        raise StepError("the two nodes name different SHA-256s for the bundle")
+    story.say(
+        f"    Viet Nam took in {len(received['items'])} item(s) as evidence from KHM, and the "
+        f"bundle as received ({str(received['bundle_item'])[:8]}); Cambodia recorded "
+        "the hand-over in its chain of custody"
+    )
+    bundle = story.out / "bundles" / "KHM-to-VNM-mla-evidence"
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    archive = bundle.parent / f"{bundle.name}.tar"
+    try:
+        digest = story.api("vnm", "central").download(
+            f"/evidence/{received['bundle_item']}/content",
+            {"reason": f"court copy of the evidence received on request {story.codes['mla']}"},
+            archive,
         )
-        if result.returncode != 0:
+        if digest != received["sha256"]:
             raise StepError(
-                f"`hanoinet verify-bundle {bundle}` failed: "
-                + (result.stdout + result.stderr).strip()[-400:]
+                f"the bundle downloaded from Viet Nam's node has SHA-256 {digest[:12]}…, "
+                f"not the {str(received['sha256'])[:12]}… Cambodia offered"
             )
-        summary = (result.stdout.strip().splitlines() or ["ok"])[-1]
-        story.say(f"    Viet Nam checked {bundle.name} offline: {summary}")
+        unpack(archive, bundle)  # regular files only, nothing outside the folder
+    except (CoreError, OSError) as exc:
+        raise StepError(f"the bundle as received could not be unpacked: {exc}") from None
+    finally:
+        archive.unlink(missing_ok=True)
+    story.bundles.append(bundle)
+    result = subprocess.run(  # noqa: S603  (our own CLI, fixed arguments)
+        [sys.executable, "-m", "hanoinet.node.cli", "verify-bundle", str(bundle)],
+        env=base_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise StepError(
+            f"`hanoinet verify-bundle {bundle}` failed: "
+            + (result.stdout + result.stderr).strip()[-400:]
+        )
+    summary = (result.stdout.strip().splitlines() or ["ok"])[-1]
+    story.say(f"    downloaded from Viet Nam's API (a custody event) into {bundle}")
+    story.say(f"    and checked offline with `hanoinet verify-bundle`: {summary}")
 
 
 # -- 5. Assets: freeze at an exchange in France, then return (Art. 50, 52) -----------------
@@ -711,11 +777,16 @@ STORY: tuple[Step, ...] = (
     ),
     Step("3c", "data_preserved", "The data is preserved: the 60-day clock runs", data_preserved),
     Step("4a", "mla_sent", "Viet Nam's central authority sends the MLA request", mla_sent),
-    Step("4b", "mla_executed", "Cambodia executes it and hands over the evidence", mla_executed),
+    Step(
+        "4b",
+        "mla_executed",
+        "Cambodia executes it and sends the evidence across the border",
+        mla_executed,
+    ),
     Step(
         "4c",
         "evidence_verified",
-        "Viet Nam verifies the evidence bundle offline",
+        "Viet Nam's node verifies the bundle on arrival",
         evidence_verified,
     ),
     Step("5a", "wallet_frozen", "The wallet at a French exchange is frozen", wallet_frozen),
