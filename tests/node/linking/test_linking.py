@@ -221,3 +221,31 @@ def test_the_rebuild_command(tmp_path: Path) -> None:
     result = run("linking", "rebuild", "--data-dir", folder)
     assert result.returncode == 0, result.stderr
     assert "0 reports in 0 clusters" in result.stdout
+
+
+def test_bad_input_on_the_cluster_forms_is_named_and_changes_nothing(
+    analyst: User, verified_client: Callable[[User], Client]
+) -> None:
+    a = report(("wallet", WALLET))
+    report(("wallet", WALLET))
+    cluster = cluster_of(a)
+    client = verified_client(analyst)
+    base = f"/linking/{cluster.code}"
+    cases = [
+        ("merge/", {"other": "not-a-uuid", "reason": "x"}, "other cluster"),
+        ("merge/", {"other": str(cluster.code), "reason": "same"}, "merged with itself"),
+        ("split/", {"link_key": "phone:+84000000000", "reason": "x"}, "no report of this cluster"),
+        ("promote/", {"reference": "", "title": ""}, "reference and a title"),
+        ("draft/", {"kind": "interception", "counterpart": "KHM"}, "kind of request"),
+        ("share/", {"kind": "funds_frozen", "state": ""}, "names a State"),
+    ]
+    for path, data, message in cases:
+        page = client.post(f"{base}/{path}", data, follow=True).content.decode()
+        assert message in page, (path, page[:3000])
+    cluster.refresh_from_db()
+    assert cluster.size == 2
+    assert cluster.case is None
+    assert not cluster.decisions.exists()
+    assert not WarningEntry.objects.exists()
+    assert not CooperationRequest.objects.exists()
+    assert not StatusUpdate.objects.exists()

@@ -260,18 +260,25 @@ def request_received(message: InboxMessage) -> None:
     )
 
 
+def _run_for(
+    message: InboxMessage, direction: str, status: str
+) -> tuple[MatchSession, dict[str, Any]] | None:
+    """The open run a peer's PSI message is about: only that peer's, only in that step."""
+    psi = _body(message).get("psi")
+    if not isinstance(psi, dict):
+        return None
+    run = MatchSession.objects.filter(
+        session=psi.get("session"), peer=message.sender_state, direction=direction, status=status
+    ).first()
+    return (run, psi) if run is not None else None
+
+
 @handles(RESPONSE_TYPE)
 def response_received(message: InboxMessage) -> None:
-    psi = _body(message).get("psi")
-    session = psi.get("session") if isinstance(psi, dict) else None
-    run = MatchSession.objects.filter(
-        session=session,
-        peer=message.sender_state,
-        direction=MatchSession.Direction.ASKED,
-        status=MatchSession.Status.WAITING,
-    ).first()
-    if run is None or not isinstance(psi, dict):
+    found = _run_for(message, MatchSession.Direction.ASKED, MatchSession.Status.WAITING)
+    if found is None:
         return
+    run, psi = found
     run.pending = psi
     run.status = MatchSession.Status.TO_FINISH
     run.save(update_fields=["pending", "status"])
@@ -279,16 +286,10 @@ def response_received(message: InboxMessage) -> None:
 
 @handles(DISCLOSURE_TYPE)
 def disclosure_received(message: InboxMessage) -> None:
-    psi = _body(message).get("psi")
-    session = psi.get("session") if isinstance(psi, dict) else None
-    run = MatchSession.objects.filter(
-        session=session,
-        peer=message.sender_state,
-        direction=MatchSession.Direction.ANSWERED,
-        status=MatchSession.Status.ANSWERED,
-    ).first()
-    if run is None:
+    found = _run_for(message, MatchSession.Direction.ANSWERED, MatchSession.Status.ANSWERED)
+    if found is None:
         return
+    run, psi = found
     actor = system_actor(f"federation:{message.sender_state}")
     try:
         prepared = PreparedSet(

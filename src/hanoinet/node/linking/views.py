@@ -4,7 +4,9 @@ identifiers, the warning list, promote to a case, draft a request, tell the vict
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,11 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hanoinet.node.audit.actor import actor_from_request
+from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.cases.actions import DuplicateReferenceError
 from hanoinet.node.linking import access, actions, drafting
 from hanoinet.node.linking.forms import DraftForm, MergeForm, PromoteForm, SplitForm, WarningForm
-from hanoinet.node.linking.models import FlaggedIdentifier, WarningEntry
+from hanoinet.node.linking.models import Cluster, FlaggedIdentifier, WarningEntry
 from hanoinet.node.linking.picture import draw
 from hanoinet.node.requests.actions import RequestError
 from hanoinet.node.victims.actions import do_share_update
@@ -25,6 +27,7 @@ from hanoinet.node.victims.forms import ShareForm
 from hanoinet.node.victims.models import ReportedIdentifier, VictimReport
 
 PAGE_SIZE = 50
+FormT = TypeVar("FormT", bound=forms.Form)
 
 
 @require_http_methods(["GET"])
@@ -73,14 +76,31 @@ def cluster_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return render(request, "linking/cluster.html", context)
 
 
-@require_http_methods(["POST"])
-def merge_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def _cluster_post(
+    request: HttpRequest, code: uuid.UUID, form_class: type[FormT], problem: str
+) -> tuple[Actor, Cluster, FormT | None]:
+    """The cluster an analyst acts on and the posted form; None (and a message) if the
+    form is wrong, so the view goes back to the cluster."""
     actor = actor_from_request(request)
     cluster = access.get_cluster_for_user(actor, code)
-    form = MergeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the other cluster's code and a reason."))
-        return redirect("linking:cluster", code=cluster.code)
+    form = form_class(request.POST)
+    if form.is_valid():
+        return actor, cluster, form
+    messages.error(request, problem)
+    return actor, cluster, None
+
+
+def _back(cluster: Cluster) -> HttpResponse:
+    return redirect("linking:cluster", code=cluster.code)
+
+
+@require_http_methods(["POST"])
+def merge_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    actor, cluster, form = _cluster_post(
+        request, code, MergeForm, _("Give the other cluster's code and a reason.")
+    )
+    if form is None:
+        return _back(cluster)
     try:
         other = access.get_cluster_for_user(actor, form.cleaned_data["other"])
         survivor = actions.do_merge_clusters(
@@ -88,10 +108,10 @@ def merge_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         )
     except Http404:
         messages.error(request, _("There is no cluster with this code."))
-        return redirect("linking:cluster", code=cluster.code)
+        return _back(cluster)
     except actions.LinkingActionError as exc:
         messages.error(request, str(exc))
-        return redirect("linking:cluster", code=cluster.code)
+        return _back(cluster)
     messages.success(request, _("The clusters were merged."))
     return redirect("linking:cluster", code=survivor.code)
 
@@ -116,34 +136,32 @@ def split_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 _("The identifier no longer links; the reports now form %(n)d cluster(s).")
                 % {"n": parts},
             )
-    return redirect("linking:cluster", code=cluster.code)
+    return _back(cluster)
 
 
 @require_http_methods(["POST"])
 def promote_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    actor = actor_from_request(request)
-    cluster = access.get_cluster_for_user(actor, code)
-    form = PromoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the case a reference and a title."))
-        return redirect("linking:cluster", code=cluster.code)
+    actor, cluster, form = _cluster_post(
+        request, code, PromoteForm, _("Give the case a reference and a title.")
+    )
+    if form is None:
+        return _back(cluster)
     try:
         case = actions.do_promote_to_case(actor, cluster, **form.cleaned_data)
     except (actions.LinkingActionError, DuplicateReferenceError, PermissionDenied) as exc:
         messages.error(request, str(exc) or _("The case could not be opened."))
-        return redirect("linking:cluster", code=cluster.code)
+        return _back(cluster)
     messages.success(request, _("A case was opened from the cluster."))
     return redirect("cases:detail", code=case.code)
 
 
 @require_http_methods(["POST"])
 def draft_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    actor = actor_from_request(request)
-    cluster = access.get_cluster_for_user(actor, code)
-    form = DraftForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the kind of request and the requested State."))
-        return redirect("linking:cluster", code=cluster.code)
+    actor, cluster, form = _cluster_post(
+        request, code, DraftForm, _("Choose the kind of request and the requested State.")
+    )
+    if form is None:
+        return _back(cluster)
     report_ids = list(
         VictimReport.objects.filter(membership__cluster=cluster).values_list("pk", flat=True)
     )
@@ -157,22 +175,21 @@ def draft_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         )
     except (RequestError, ValueError) as exc:
         messages.error(request, str(exc))
-        return redirect("linking:cluster", code=cluster.code)
+        return _back(cluster)
     except Http404:
         messages.error(request, _("Your roles do not allow drafting this kind of request."))
-        return redirect("linking:cluster", code=cluster.code)
+        return _back(cluster)
     messages.success(request, _("A draft request was prepared from the cluster; complete it."))
     return redirect("requests:detail", code=draft.code)
 
 
 @require_http_methods(["POST"])
 def share_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    actor = actor_from_request(request)
-    cluster = access.get_cluster_for_user(actor, code)
-    form = ShareForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose what to tell the victims."))
-        return redirect("linking:cluster", code=cluster.code)
+    actor, cluster, form = _cluster_post(
+        request, code, ShareForm, _("Choose what to tell the victims.")
+    )
+    if form is None:
+        return _back(cluster)
     reports = list(VictimReport.objects.filter(membership__cluster=cluster))
     try:
         told = do_share_update(actor, reports, **form.cleaned_data)
@@ -180,7 +197,7 @@ def share_view(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         messages.error(request, _("This update names a State: give its three-letter code."))
     else:
         messages.success(request, _("%(n)d victim(s) can now see this update.") % {"n": told})
-    return redirect("linking:cluster", code=cluster.code)
+    return _back(cluster)
 
 
 @require_http_methods(["GET", "POST"])
