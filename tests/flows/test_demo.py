@@ -165,6 +165,18 @@ def test_demo_once_after_an_interrupted_story(tmp_path: Path) -> None:
         r"offered \d\d:\d\d:\d\d UTC → verified at VNM \+[\d.]+ s → confirmed at KHM \+[\d.]+ s",
         result.stdout,
     ), result.stdout
+    # Flows 3 and 4 through Cambodia's provider portal: the operator's liaison acknowledges
+    # the preservation order and answers the production order with the file sent across.
+    assert re.search(
+        r"ordered Mekong Mobile to preserve \(Art\. \d+, until [\d-]+\); its liaison "
+        r"\(mekong\) acknowledged through the provider API",
+        result.stdout,
+    ), result.stdout
+    assert re.search(
+        r"its liaison \(mekong\) responded through the provider API: a statement and "
+        r"mekong-response-0042\.csv \([\d,]+ bytes\)\n\s+the response is evidence [0-9a-f]{8}",
+        result.stdout,
+    ), result.stdout
     evidence = result.stdout.split(" 4c. ", 1)[-1].split(" 5a. ", 1)[0]
     assert re.search(r"^\s+PASS  \S", evidence, re.M), result.stdout
     assert not re.search(r"^\s+FAIL  ", evidence, re.M), result.stdout

@@ -113,8 +113,16 @@ class Api:
             raise StepError(f"{self.who}: GET {path}: no answer ({error})") from None
         return digest.hexdigest()
 
-    def upload(self, path: str, fields: dict[str, str], filename: str, content: bytes) -> Any:
-        """A multipart form with one file (the evidence intake)."""
+    def upload(
+        self,
+        path: str,
+        fields: dict[str, str],
+        filename: str,
+        content: bytes,
+        *,
+        field: str = "file",
+    ) -> Any:
+        """A multipart form with one file (the evidence intake; a provider's response)."""
         boundary = uuid.uuid4().hex
         parts = [
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
@@ -123,7 +131,7 @@ class Api:
         body = (
             "".join(parts).encode()
             + (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
                 f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'
             ).encode()
             + content

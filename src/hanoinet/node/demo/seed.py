@@ -82,15 +82,32 @@ NAMES = {
 }
 
 
+# A telecom operator registered on a node's provider portal, and its liaison officer:
+# node state -> (provider, country, legal desk, liaison's username, liaison's name).
+PROVIDERS = {
+    "KHM": (
+        "Mekong Mobile",
+        "KHM",
+        "Legal desk, lawful-requests@mekong.demo.invalid",
+        "mekong",
+        "Sreng Mealea",
+    ),
+}
+
+
 def users_for(state: str) -> tuple[DemoUser, ...]:
     """The officers of a node: the six roles on a national node, an administrator on the
-    secretariat."""
+    secretariat; and the liaison officer of the node's demo provider, if it has one."""
     names = dict(zip(UNITS, NAMES[state], strict=True))
     wanted = ("admin",) if not state else tuple(UNITS)
-    return tuple(
+    officers = tuple(
         DemoUser(username, names[username], UNITS[username][0], ROLES[username])
         for username in wanted
     )
+    if state not in PROVIDERS:
+        return officers
+    provider, _country, _contact, username, full_name = PROVIDERS[state]
+    return (*officers, DemoUser(username, full_name, provider, ("provider_liaison",)))
 
 
 DEMO_CASES = {
@@ -108,7 +125,7 @@ DEMO_CASES = {
     ),
 }
 # Who may hold API tokens for the scripted story (never printed to the terminal).
-STORY_USERS = ("poc", "central")
+STORY_USERS = ("poc", "central", "mekong")
 # Cross-border hit/no-hit (node configuration): each national node shares these kinds of
 # identifier with each other one, in queries and in scheduled bulk runs.
 MATCH_KINDS = ["phone", "wallet"]
@@ -128,8 +145,11 @@ def seed_node(state: str, history: int) -> dict[str, Any]:
     secrets: dict[str, str] = {}
     tokens: dict[str, str] = {}
     for spec in users_for(state):
-        name, kind = UNITS[spec.username]
-        unit = Unit.objects.filter(name=name).first() or actions.do_create_unit(actor, name, kind)
+        unit = Unit.objects.filter(name=spec.unit).first() or (
+            seed_provider(actor, state)
+            if spec.username not in UNITS
+            else actions.do_create_unit(actor, spec.unit, UNITS[spec.username][1])
+        )
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             first, _, last = spec.full_name.partition(" ")
@@ -182,6 +202,15 @@ def seed_node(state: str, history: int) -> dict[str, Any]:
         seed_match_policies(state)
     seeded = seed_history(state, history) if state else 0
     return {"secrets": secrets, "tokens": tokens, "history": seeded}
+
+
+def seed_provider(actor: Any, state: str) -> Any:
+    """The node's demo provider, registered as ``hanoinet manage provider_add`` would;
+    the unit of its liaison officers."""
+    from hanoinet.node.providers.actions import do_register_provider
+
+    name, country, contact, _username, _full_name = PROVIDERS[state]
+    return do_register_provider(actor, name=name, country=country, contact=contact).unit
 
 
 def seed_match_policies(state: str) -> None:

@@ -27,7 +27,7 @@ from hanoinet.core.evidence.transfer import unpack
 from hanoinet.core.reporting import UPDATE_LABELS, Update
 from hanoinet.node.demo.client import Api, Browser, StepError
 from hanoinet.node.demo.nodes import DemoNode, base_environment
-from hanoinet.node.demo.seed import DEMO_PASSWORD
+from hanoinet.node.demo.seed import DEMO_PASSWORD, PROVIDERS
 from hanoinet.node.errors import CliError
 
 WAIT_SECONDS = 60.0  # a shared, loaded machine: generous, but a failed hop still ends
@@ -44,7 +44,8 @@ class Story:
     codes: dict[str, str] = field(default_factory=dict)
     bundles: list[Path] = field(default_factory=list)
     victims: list[Victim] = field(default_factory=list)
-    browsers: dict[str, Browser] = field(default_factory=dict)  # node -> signed-in analyst
+    # Signed-in officers: node -> the analyst, "node/username" -> another officer.
+    browsers: dict[str, Browser] = field(default_factory=dict)
     told: list[str] = field(default_factory=list)  # what the victims were told, in order
     current: str = ""  # what is under way: the step, or set-up / start-up / running
     say: Callable[[str], None] = print
@@ -57,13 +58,17 @@ class Story:
         return dict(self.api(node, username).ok("GET", f"/requests/{code}"))
 
     def analyst(self, node: str) -> Browser:
-        """The node's analyst, signed in to the web UI once (a TOTP code counts once)."""
-        if node not in self.browsers:
+        return self.officer(node, "analyst")
+
+    def officer(self, node: str, username: str) -> Browser:
+        """The node's officer, signed in to the web UI once (a TOTP code counts once)."""
+        key = node if username == "analyst" else f"{node}/{username}"
+        if key not in self.browsers:
             live = self.nodes[node]
-            browser = Browser(live.base, f"{live.title} (analyst)")
-            browser.sign_in("analyst", DEMO_PASSWORD, self.secrets[node]["analyst"])
-            self.browsers[node] = browser
-        return self.browsers[node]
+            browser = Browser(live.base, f"{live.title} ({username})")
+            browser.sign_in(username, DEMO_PASSWORD, self.secrets[node][username])
+            self.browsers[key] = browser
+        return self.browsers[key]
 
 
 @dataclass(frozen=True)
@@ -452,9 +457,7 @@ def preservation_sent(story: Story) -> None:
 
 
 def on_call_paged(story: Story) -> None:
-    node = story.nodes["khm"]
-    browser = Browser(node.base, f"{node.title} (poc)")
-    browser.sign_in("poc", DEMO_PASSWORD, story.secrets["khm"]["poc"])
+    browser = story.officer("khm", "poc")  # signed in once: step 3c orders with it too
 
     def open_page() -> str | None:
         _url, fragment = browser.get("/oncall/open/")
@@ -475,9 +478,66 @@ def on_call_paged(story: Story) -> None:
     story.say(f"    {delivery_line(row)}")
 
 
+# Cambodia's demo operator (seeded on its provider portal) and its liaison's username.
+PROVIDER, LIAISON = PROVIDERS["KHM"][0], PROVIDERS["KHM"][3]
+
+
+def alerts_of(page: str) -> str:
+    """The problems a form page shows (its role="alert" blocks), as words."""
+    found = re.findall(r'role="alert"[^>]*>(.*?)</(?:div|p)>', page, re.S)
+    return "; ".join(text_of(alert) for alert in found) or "no order was made"
+
+
+def order_provider(story: Story, username: str, code: str, kind: str) -> dict[str, Any]:
+    """Cambodia's officer orders the operator on the request's web page (ordering is an
+    officer's form, prefilled from the request); the order as the liaison's API shows it."""
+    browser = story.officer("khm", username)
+    path = f"/providers/requests/{code}/"
+    _url, page = browser.get(path)
+    provider = re.search(
+        rf'<option value="([0-9a-f-]{{36}})"[^>]*>{re.escape(html.escape(PROVIDER))}</option>',
+        page,
+    )
+    what = re.search(r'<textarea name="what"[^>]*>(.*?)</textarea>', page, re.S)
+    due = re.search(r'name="due_at" value="([^"]+)"', page)
+    if provider is None or what is None or due is None:
+        raise StepError(f"{path}: no order form naming {PROVIDER} for {username} at Cambodia")
+    liaison = story.api("khm", LIAISON)
+    before = {str(o["code"]) for o in liaison.ok("GET", "/providers/orders")}
+    _url, answer = browser.post(
+        path,
+        page,
+        {
+            "provider": provider.group(1),
+            "kind": kind,
+            "what": html.unescape(what.group(1)).strip(),
+            "due_at": due.group(1),
+            "instructions": "Keep this order confidential; do not notify the subscriber.",
+        },
+    )
+    new = [
+        order
+        for order in liaison.ok("GET", "/providers/orders")
+        if str(order["code"]) not in before and order["kind"] == kind
+    ]
+    if not new:
+        raise StepError(f"{path}: the order to {kind} was not made: {alerts_of(answer)}")
+    return dict(new[0])
+
+
 def data_preserved(story: Story) -> None:
     code = story.codes["preservation"]
-    step_events(story.api("khm", "poc"), code, "start", "execute")
+    step_events(story.api("khm", "poc"), code, "start")
+    order = order_provider(story, "poc", code, "preserve")
+    seen = story.api("khm", LIAISON).ok("POST", f"/providers/orders/{order['code']}/acknowledge")
+    if seen.get("status") != "acknowledged":
+        raise StepError(f"{PROVIDER}'s acknowledgement left the order {seen.get('status')}")
+    story.say(
+        f"    Cambodia's officer (poc) ordered {PROVIDER} to preserve (Art. {order['article']}, "
+        f"until {str(order['due_at'])[:10]}); its liaison ({LIAISON}) acknowledged "
+        "through the provider API"
+    )
+    step_events(story.api("khm", "poc"), code, "execute")
     row = wait_event(story, "vnm", "poc", code, "execute")
     until = row.get("preserved_until")
     if not until:
@@ -487,7 +547,7 @@ def data_preserved(story: Story) -> None:
     executed = events_of(theirs)["execute"]
     term = datetime.fromisoformat(str(theirs["preserved_until"])) - executed
     days = round(term.total_seconds() / 86400)
-    story.say(f"    Cambodia ordered the operator to preserve: executed, {days}-day clock")
+    story.say(f"    Cambodia executed the preservation: {days}-day clock")
     story.say(f"    preserved until {until[:16]} UTC (the same on Viet Nam's copy)")
     story.say(f"    {delivery_line(row, 'acknowledge', 'execute')}")
     if days < 59:
@@ -535,18 +595,34 @@ def mla_executed(story: Story) -> None:
     code = story.codes["mla"]
     khmer = story.api("khm", "central")
     step_events(khmer, code, "acknowledge", "start")
-    item = khmer.upload(
-        "/evidence",
+    order = order_provider(story, "central", code, "produce")
+    answer = story.api("khm", LIAISON).upload(
+        f"/providers/orders/{order['code']}/responses",
         {
-            "description": "Subscriber information and login records of +85512345678",
-            "source": "provider_response",
-            "acquired_by": "Chan Sophea, central authority of Cambodia",
-            "exhibit_number": "KHM-MLA-0042-1",
-            "method": "production order served on the operator",
-            "tool": "operator's lawful-disclosure portal",
+            "statement": (
+                "Subscriber information and login records of +85512345678, exported from "
+                "our subscriber and access-log systems for 2026-08-30 to 2026-10-20."
+            )
         },
-        "cellcard-response-0042.csv",
+        "mekong-response-0042.csv",
         PROVIDER_DATA.encode(),
+        field="files",
+    )
+    sent_files = answer.get("items") or []
+    if len(sent_files) != 1:
+        raise StepError(f"{PROVIDER}'s response holds {len(sent_files)} file(s), not 1")
+    # The officer's page of the request's orders links the response's evidence item.
+    _url, page = story.officer("khm", "central").get(f"/providers/requests/{code}/")
+    linked = re.findall(r'href="/evidence/([0-9a-f-]{36})/"', page)
+    if len(linked) != 1:
+        raise StepError(f"Cambodia's page of the orders links {len(linked)} evidence item(s)")
+    item = khmer.ok("GET", f"/evidence/{linked[0]}")
+    if item["sha256"] != sent_files[0]["sha256"]:
+        raise StepError("the evidence item is not the file the provider sent")
+    story.say(
+        f"    Cambodia's central authority (central) ordered {PROVIDER} to produce; its "
+        f"liaison ({LIAISON}) responded through the provider API: a statement and "
+        f"{sent_files[0]['filename']} ({sent_files[0]['size']:,} bytes)"
     )
     story.codes["evidence"] = str(item["code"])
     sent = khmer.ok(
@@ -562,7 +638,7 @@ def mla_executed(story: Story) -> None:
     step_events(khmer, code, "execute")
     row = wait_event(story, "vnm", "central", code, "execute")
     story.say(
-        f"    Cambodia took in the operator's data as evidence {str(item['code'])[:8]} "
+        f"    the response is evidence {str(item['code'])[:8]} at Cambodia "
         f"(SHA-256 {str(item['sha256'])[:12]}…, {len(item['custody'])} custody events)"
     )
     story.say(
@@ -808,8 +884,8 @@ def tell(story: Story, steps: tuple[Step, ...] = STORY) -> list[Outcome]:
     """Run the steps in order, narrating; stop at the first that fails."""
     outcomes: list[Outcome] = []
     for step in steps:
+        story.current = f"step {step.number} '{step.name}'"  # before the line announces it
         story.say(f" {step.number}. {step.title}")
-        story.current = f"step {step.number} '{step.name}'"
         started = time.monotonic()
         try:
             step.run(story)
