@@ -36,6 +36,10 @@ def make_file(path: Path, mib: int) -> None:
         for index in range(mib):
             # Distinct blocks (no accidental deduplication), cheap to make.
             out.write(index.to_bytes(8, "big") + block[8:])
+        # On disk before anyone is timed: otherwise the kernel writes this file back in
+        # the middle of whichever contender runs half a minute later.
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def hash_file(path: Path) -> float:
@@ -47,14 +51,19 @@ def hash_file(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def ingest(path: Path, store_root: Path, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def ingest(path: Path, store_root: Path, repeats: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     from hanoinet.core.evidence.store import LocalStore
 
     store = LocalStore(store_root, os.urandom(32))
-    started = time.perf_counter()
-    with path.open("rb") as source:
-        stored = store.ingest(source)
-    ingest_seconds = time.perf_counter() - started
+    ingest_seconds = float("inf")
+    for _ in range(repeats):  # the best of a few, as for hashlib: the disk is shared
+        for old in (store_root / "objects").rglob("*"):
+            if old.is_file():
+                old.unlink()
+        started = time.perf_counter()
+        with path.open("rb") as source:
+            stored = store.ingest(source)
+        ingest_seconds = min(ingest_seconds, time.perf_counter() - started)
     started = time.perf_counter()
     store.verify(stored.digest)
     verify_seconds = time.perf_counter() - started
@@ -67,12 +76,14 @@ def two_pass(path: Path, work: Path) -> float | None:
         import bagit
     except ImportError:
         return None
-    bag = work / "bag"
+    work.mkdir(exist_ok=True)
+    bag = Path(tempfile.mkdtemp(dir=work))
     started = time.perf_counter()
-    bag.mkdir()
     shutil.copyfile(path, bag / path.name)
     bagit.make_bag(str(bag), checksums=["sha256"])
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    shutil.rmtree(bag)
+    return seconds
 
 
 def main() -> int:
@@ -87,13 +98,17 @@ def main() -> int:
         print(f"writing a {mib} MiB file …", flush=True)
         make_file(source, mib)
         hash_file(source)  # warm the page cache for every contender alike
-        hashed = min(hash_file(source) for _ in range(2))
+        repeats = 2 if args.quick else 3
+        hashed = min(hash_file(source) for _ in range(repeats))
         queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-        process = multiprocessing.Process(target=ingest, args=(source, work / "store", queue))
+        process = multiprocessing.Process(
+            target=ingest, args=(source, work / "store", repeats, queue)
+        )
         process.start()
         ingest_seconds, verify_seconds, peak_kib, digest = queue.get()
         process.join()
-        two_pass_seconds = two_pass(source, work)
+        passes = [two_pass(source, work / "bags") for _ in range(repeats)]
+        two_pass_seconds = min(p for p in passes if p is not None) if None not in passes else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rate = {
