@@ -15,6 +15,10 @@ Layout::
     hanoinet/provenance.jsonld  the same provenance as a CASE/UCO JSON-LD graph (files,
                               hashes, exhibits, custody events as investigative actions),
                               for forensic tools (see hanoinet.core.provenance)
+    hanoinet/receipts.json    the federation delivery receipts of every transfer that took
+                              an item across a border, each with the keys to check it and,
+                              where the node holds it, the sender's signed message (see
+                              hanoinet.core.envelope.delivery); an empty list otherwise
 
 :func:`verify_bundle` needs nothing but the folder: no database, no node, no network.
 It runs every check, even after one fails, and names each one.
@@ -33,6 +37,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from hanoinet.core.envelope.delivery import DeliveryEntry, check_delivery
 from hanoinet.core.errors import CoreError
 from hanoinet.core.jsonio import JsonError, loads_strict
 from hanoinet.core.ledger import (
@@ -61,6 +66,7 @@ TAG_FILES = (
     "items.json",
     "witnessed.json",
     "provenance.jsonld",
+    "receipts.json",
 )
 READ = 1 << 20
 
@@ -139,6 +145,7 @@ def write_bundle(
     keys: dict[str, str],
     info: dict[str, str],
     witnessed: list[dict[str, Any]] | None = None,
+    receipts: list[DeliveryEntry] | None = None,
 ) -> Path:
     """Write the bag into ``folder`` (which must not exist yet): payload streamed and
     hashed as it is written, then the tag files and both manifests."""
@@ -181,6 +188,7 @@ def write_bundle(
         "provenance.jsonld": json.dumps(
             provenance_graph(files, _events(custody)), indent=1, ensure_ascii=False
         ),
+        "receipts.json": json.dumps(receipts or [], indent=1, ensure_ascii=False),
     }
     for name, text in tags.items():
         (folder / "hanoinet" / name).write_text(text, encoding="utf-8")
@@ -336,6 +344,49 @@ def _check_provenance(report: Report, bag: Path, manifest: dict[str, str]) -> No
     report.add(PROVENANCE, not problems, "; ".join(problems[:10]) or f"{len(graph)} files")
 
 
+RECEIPTS = "federation receipts"
+
+
+def _check_receipts(report: Report, bag: Path) -> None:
+    """Each delivery receipt in the bundle proves that the other State received exactly
+    the message it names (see hanoinet.core.envelope.delivery); a failure names the
+    message and the reason."""
+    try:
+        entries = loads_strict((bag / "hanoinet" / "receipts.json").read_bytes())
+        if not isinstance(entries, list):
+            raise JsonError("receipts.json must be a list")
+    except (OSError, JsonError) as exc:
+        report.add(RECEIPTS, False, f"hanoinet/receipts.json: {exc}")
+        return
+    if not entries:
+        report.add(RECEIPTS, True, "no transfers")
+        return
+    problems, signed = [], 0
+    for position, entry in enumerate(entries):
+        try:
+            check_delivery(entry)
+        except CoreError as exc:
+            problems.append(f"{_message_name(position, entry)}: {exc}")
+            continue
+        if isinstance(entry, dict) and entry.get("signed") is not None:
+            signed += 1
+    report.add(
+        RECEIPTS,
+        not problems,
+        "; ".join(problems[:10])
+        or f"{len(entries)} receipt{'s' if len(entries) > 1 else ''} ({signed} with the "
+        "sender's signed message)",
+    )
+
+
+def _message_name(position: int, entry: object) -> str:
+    fields = entry if isinstance(entry, dict) else {}
+    message_id, kind = fields.get("message_id"), fields.get("type")
+    if not isinstance(message_id, str) or not message_id:
+        return f"entry {position}"
+    return f"message {message_id}" + (f" ({kind})" if isinstance(kind, str) else "")
+
+
 def _public_keys(raw: object) -> dict[str, Ed25519PublicKey]:
     if not isinstance(raw, dict):
         raise ValueError("keys.json must map signer names to Ed25519 public keys")
@@ -397,8 +448,15 @@ def verify_bundle(folder: Path, *, require_witness: bool = False) -> Report:
         report.add("checkpoint signature", False, str(exc))
         verified = None
     _check_witnessed(report, bag, keys, verified, require_witness)
+    _check_custody(report, bag, manifest, verified)
+    _check_receipts(report, bag)
+    return report
 
-    # Every custody event is in the signed log, and concerns a payload file.
+
+def _check_custody(
+    report: Report, bag: Path, manifest: dict[str, str], verified: VerifiedCheckpoint | None
+) -> None:
+    """Every custody event is in the signed log, and concerns a payload file."""
     digests = set(manifest.values())
     try:
         custody = loads_strict((bag / "hanoinet" / "custody.json").read_bytes())
@@ -406,7 +464,7 @@ def verify_bundle(folder: Path, *, require_witness: bool = False) -> Report:
             raise JsonError("custody.json must be a list")
     except (OSError, JsonError) as exc:
         report.add("custody events", False, str(exc))
-        return report
+        return
     failures = []
     covered: set[str] = set()
     for position, entry in enumerate(custody):
@@ -439,4 +497,3 @@ def verify_bundle(folder: Path, *, require_witness: bool = False) -> Report:
         not uncovered,
         ", ".join(d[:16] for d in uncovered),
     )
-    return report

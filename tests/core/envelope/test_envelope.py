@@ -26,6 +26,7 @@ from hanoinet.core.envelope import (
     seal,
     sign_receipt,
     verify_receipt,
+    verify_signed_message,
 )
 from hanoinet.core.envelope.seal import REGISTRIES, sign_message
 from hanoinet.core.jsonio import canonical
@@ -252,6 +253,40 @@ def test_receipts_prove_the_message_and_digest() -> None:
     intruder_key = VerifyKey(KHM.signing_key_id(), INTRUDER.signing.public_key())
     with pytest.raises(EnvelopeError, match="signature"):
         verify_receipt(receipt.token, intruder_key, message_id=sent.header.id, digest=digest)
+
+
+def test_a_stored_signed_message_verifies_on_its_own_long_after_it_expired() -> None:
+    """As a court checks the signed message a bundle carries: signature, canonical form
+    and version; no clock, no recipient."""
+    from dataclasses import replace
+
+    from joserfc import jws
+
+    sent = message()
+    inner = sign_message(sent, signer(VNM))
+    opened = verify_signed_message(inner, registered)
+    assert opened.digest == message_digest(sent)
+    assert opened.message.header.expires_at < datetime.now(UTC)
+    with pytest.raises(EnvelopeError, match="signature does not verify"):
+        verify_signed_message(
+            inner,
+            lambda state, kid, at: VerifyKey(kid, INTRUDER.signing.public_key()),
+        )
+    header = {"alg": "Ed25519", "kid": VNM.signing_key_id(), "typ": "hanoinet-msg+jws"}
+
+    def resigned(payload: bytes) -> bytes:
+        return jws.serialize_compact(
+            header, payload, signer(VNM).jose, algorithms=["Ed25519"]
+        ).encode()
+
+    loose = resigned(json.dumps(sent.to_json(), indent=1).encode())
+    with pytest.raises(EnvelopeError, match="canonical form") as caught:
+        verify_signed_message(loose, registered)
+    assert caught.value.code is Rejection.MALFORMED
+    future = Message(replace(sent.header, version="hanoinet/9"), sent.body)
+    with pytest.raises(EnvelopeError) as caught:
+        verify_signed_message(resigned(canonical(future.to_json())), registered)
+    assert caught.value.code is Rejection.UNSUPPORTED_VERSION
 
 
 def test_negotiation_picks_the_newest_common_version() -> None:

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from hanoinet.core.bundle import Payload, verify_bundle, write_bundle
+from hanoinet.core.envelope.delivery import DeliveryEntry
 from hanoinet.core.errors import CoreError
 from hanoinet.core.ledger import Checkpoint, CustodyEvent, MerkleTree, sign_checkpoint
 
@@ -31,7 +32,11 @@ def public_x(key: Ed25519PrivateKey) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def make_bundle(folder: Path, signer: Ed25519PrivateKey | None = None) -> Path:
+def make_bundle(
+    folder: Path,
+    signer: Ed25519PrivateKey | None = None,
+    receipts: list[DeliveryEntry] | None = None,
+) -> Path:
     key = Ed25519PrivateKey.generate()
     contents = {"EX-1/chat.json": b'{"to": "TXYZ"}' * 500, "EX-2/photo.jpg": os.urandom(70_000)}
     tree = MerkleTree()
@@ -57,6 +62,7 @@ def make_bundle(folder: Path, signer: Ed25519PrivateKey | None = None) -> Path:
         checkpoint=note,
         keys={ORIGIN: public_x(key)},
         info={"Source-Organization": "hanoinet node of KHM", "Bagging-Date": "2026-11-30"},
+        receipts=receipts,
     )
 
 
@@ -69,6 +75,7 @@ def test_a_bundle_verifies_offline_and_is_a_valid_bag(tmp_path: Path) -> None:
     report = verify_bundle(bag)
     assert report.ok, report.text()
     assert "bundle verified" in report.text()
+    assert "PASS  federation receipts: no transfers" in report.text()
     bagit.Bag(str(bag)).validate()  # the Library of Congress's own validator
     assert json.loads(json.dumps(report.as_json()))["ok"] is True
 

@@ -27,6 +27,7 @@ from hanoinet.core.envelope.seal import (
     open_envelope,
     outer_thread,
     seal,
+    verify_signed_message,
 )
 
 __all__ = [
@@ -53,4 +54,5 @@ __all__ = [
     "seal",
     "sign_receipt",
     "verify_receipt",
+    "verify_signed_message",
 ]

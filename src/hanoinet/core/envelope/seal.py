@@ -25,6 +25,7 @@ from joserfc.registry import HeaderParameter
 
 from hanoinet.core.envelope.errors import EnvelopeError, Rejection
 from hanoinet.core.envelope.model import (
+    PROTOCOL_VERSION,
     SUPPORTED_VERSIONS,
     Message,
     message_from_json,
@@ -256,6 +257,24 @@ def _verify_inner(
         )
     if header.expires_at <= now:
         raise EnvelopeError(Rejection.EXPIRED, f"expired at {header.to_json()['expires_at']}")
+    return Opened(message, hashlib.sha256(payload_bytes).hexdigest(), signed)
+
+
+def verify_signed_message(signed: bytes, sender_key: SenderKeyLookup) -> Opened:
+    """Check a stored signed message (the inner JWS kept as evidence) on its own, as a court
+    does long after it expired: the sender's signature and the canonical form, so that
+    ``Opened.digest`` is the digest the receiver's receipt names. No clock and no
+    recipient are checked: those were the receiving node's to check on arrival."""
+    # Every protocol version so far signs with the same suite; the signed header names
+    # the version, checked against SUITES below once the signature holds.
+    payload_bytes = _authenticate(signed, SUITES[PROTOCOL_VERSION], sender_key)
+    message = message_from_json(loads_strict(payload_bytes))
+    if message.header.version not in SUITES:
+        raise EnvelopeError(
+            Rejection.UNSUPPORTED_VERSION, f"protocol version {message.header.version!r}"
+        )
+    if canonical(message.to_json()) != payload_bytes:
+        raise EnvelopeError(Rejection.MALFORMED, "the signed message is not in canonical form")
     return Opened(message, hashlib.sha256(payload_bytes).hexdigest(), signed)
 
 

@@ -1,6 +1,7 @@
 """Building a court bundle of chosen items: their content, custody events with inclusion
-proofs, the signed checkpoint and the key to check it, and the same provenance as a
-CASE/UCO graph (see hanoinet.core.bundle and hanoinet.core.provenance)."""
+proofs, the signed checkpoint and the key to check it, the same provenance as a CASE/UCO
+graph, and the federation receipts of any transfer that took them across a border (see
+hanoinet.core.bundle, hanoinet.core.provenance and hanoinet.node.evidence.receipts)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hanoinet.node.audit.record import record
 from hanoinet.node.evidence import ledger
 from hanoinet.node.evidence.actions import ItemError, _custody
 from hanoinet.node.evidence.models import EvidenceItem, LedgerCheckpoint, LedgerLeaf
+from hanoinet.node.evidence.receipts import delivery_receipts
 from hanoinet.node.evidence.store import evidence_store
 from hanoinet.node.evidence.witness import witness_name
 from hanoinet.node.federation.keyring import own_signer
@@ -66,6 +68,7 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
         checkpoint=checkpoint.note,
         keys={ledger.origin(): public_jwk(own_signer().key.public_key())["x"], **witness_keys},
         witnessed=witnessed,
+        receipts=delivery_receipts(items),
         info={
             "Source-Organization": f"hanoinet node of {settings.HANOINET_STATE}",
             "Bagging-Date": timezone.now().date().isoformat(),
