@@ -19,6 +19,10 @@ Layout::
                               an item across a border, each with the keys to check it and,
                               where the node holds it, the sender's signed message (see
                               hanoinet.core.envelope.delivery); an empty list otherwise
+    hanoinet/register.jws     the newest register the bundling node accepted (the
+                              secretariat's signed document, verbatim); empty if none
+    hanoinet/register-signers.json  the secretariat keys that node trusts, with the key
+                              rotation announcements it holds (hanoinet.core.register.court)
 
 :func:`verify_bundle` needs nothing but the folder: no database, no node, no network.
 It runs every check, even after one fails, and names each one.
@@ -30,6 +34,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -57,6 +62,14 @@ from hanoinet.core.provenance import (
     file_hashes,
     provenance_graph,
 )
+from hanoinet.core.register.court import (
+    REGISTER_FILE,
+    SIGNERS_FILE,
+    KeyClaim,
+    check_keys,
+    check_register,
+    signers_json,
+)
 
 BAGIT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 TAG_FILES = (
@@ -67,8 +80,13 @@ TAG_FILES = (
     "witnessed.json",
     "provenance.jsonld",
     "receipts.json",
+    REGISTER_FILE,
+    SIGNERS_FILE,
 )
 READ = 1 << 20
+# Signer names in keys.json: the log (hanoinet.ledger.origin) and witnesses
+# (hanoinet.node.evidence.witness.witness_name) of a State, by its lower-case code.
+SIGNER_NAME = re.compile(r"^hanoinet\.([a-z]{3})/(custody|witness)$")
 
 
 @dataclass
@@ -146,6 +164,9 @@ def write_bundle(
     info: dict[str, str],
     witnessed: list[dict[str, Any]] | None = None,
     receipts: list[DeliveryEntry] | None = None,
+    register: str = "",
+    register_signers: list[dict[str, str]] | None = None,
+    key_rotations: list[str] | None = None,
 ) -> Path:
     """Write the bag into ``folder`` (which must not exist yet): payload streamed and
     hashed as it is written, then the tag files and both manifests."""
@@ -189,6 +210,8 @@ def write_bundle(
             provenance_graph(files, _events(custody)), indent=1, ensure_ascii=False
         ),
         "receipts.json": json.dumps(receipts or [], indent=1, ensure_ascii=False),
+        REGISTER_FILE: register.strip(),
+        SIGNERS_FILE: signers_json(register_signers or [], key_rotations or []),
     }
     for name, text in tags.items():
         (folder / "hanoinet" / name).write_text(text, encoding="utf-8")
@@ -397,7 +420,9 @@ def _public_keys(raw: object) -> dict[str, Ed25519PublicKey]:
     return keys
 
 
-def verify_bundle(folder: Path, *, require_witness: bool = False) -> Report:
+def verify_bundle(
+    folder: Path, *, require_witness: bool = False, require_register: bool = False
+) -> Report:
     report = Report()
     bag = Path(folder)
     if not bag.is_dir():
@@ -450,7 +475,91 @@ def verify_bundle(folder: Path, *, require_witness: bool = False) -> Report:
     _check_witnessed(report, bag, keys, verified, require_witness)
     _check_custody(report, bag, manifest, verified)
     _check_receipts(report, bag)
+    _check_register(report, bag, verified, require_register)
     return report
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _check_register(
+    report: Report, bag: Path, verified: VerifiedCheckpoint | None, required: bool
+) -> None:
+    """The register the bundle carries is the secretariat's, and every key the bundle
+    relies on is in it for the State it speaks for (see hanoinet.core.register.court).
+
+    A bundle without a register passes unless ``required``: a lone node holds none (nor
+    do many of the tests' nodes), its custody proofs still stand on their own, and
+    failing it would refuse every such bundle at a receiving node too; a court that
+    needs the keys tied to States asks for it (verify-bundle --require-register)."""
+    token = _read(bag / "hanoinet" / REGISTER_FILE)
+    text = None if token is None else token.decode("utf-8", errors="replace")
+    outcome, register = check_register(
+        text, _read(bag / "hanoinet" / SIGNERS_FILE), required=required
+    )
+    report.add(outcome.name, outcome.ok, outcome.detail)
+    claims, problems = _key_claims(bag, verified)
+    absent = text is not None and not text.strip()
+    keys = check_keys(register, claims, problems, absent=absent)
+    report.add(keys.name, keys.ok and not (absent and required), keys.detail)
+
+
+def _key_claims(bag: Path, verified: VerifiedCheckpoint | None) -> tuple[list[KeyClaim], list[str]]:
+    """Every key the bundle relies on, with the State it is said to belong to: the log's
+    and witnesses' keys of keys.json (named by signer name) and the receipt signers' and
+    senders' keys of receipts.json (with their kids)."""
+    claims: list[KeyClaim] = []
+    problems: list[str] = []
+    try:
+        keys = loads_strict((bag / "hanoinet" / "keys.json").read_bytes())
+        if not isinstance(keys, dict):
+            raise JsonError("keys.json must map signer names to keys")
+    except (OSError, JsonError) as exc:
+        problems.append(f"hanoinet/keys.json: {exc}")
+        keys = {}
+    for name, x in sorted(keys.items()):
+        match = SIGNER_NAME.match(str(name))
+        if match is None or not isinstance(x, str):
+            problems.append(f"key {name}: not a log or witness name of a State, or not a key")
+            continue
+        log = match.group(2) == "custody"
+        at = verified.checkpoint.timestamp if log and verified is not None else None
+        claims.append(
+            KeyClaim(
+                f"{'log' if log else 'witness'} key {name}", match.group(1).upper(), x, None, at
+            )
+        )
+    try:
+        entries = loads_strict((bag / "hanoinet" / "receipts.json").read_bytes())
+        if not isinstance(entries, list):
+            raise JsonError("receipts.json must be a list")
+    except (OSError, JsonError) as exc:
+        problems.append(f"hanoinet/receipts.json: {exc}")
+        entries = []
+    for position, entry in enumerate(entries):
+        fields = entry if isinstance(entry, dict) else {}
+        message = _message_name(position, entry)
+        # The receiver signs the receipt, the sender the message.
+        for role, field_name, state in (
+            ("receipt signer", "receipt_key", fields.get("recipient")),
+            ("sender", "sender_key", fields.get("sender")),
+        ):
+            ref = fields.get(field_name)
+            if ref is None and field_name == "sender_key":
+                continue
+            if not isinstance(ref, dict) or not isinstance(state, str):
+                problems.append(f"{message}: no {role} key to check")
+                continue
+            kid, x = ref.get("kid"), ref.get("x")
+            if not isinstance(kid, str) or not isinstance(x, str):
+                problems.append(f"{message}: the {role} key needs a kid and an x")
+                continue
+            claims.append(KeyClaim(f"{role} key of {message}", state, x, kid))
+    return claims, problems
 
 
 def _check_custody(

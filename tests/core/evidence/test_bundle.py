@@ -36,8 +36,16 @@ def make_bundle(
     folder: Path,
     signer: Ed25519PrivateKey | None = None,
     receipts: list[DeliveryEntry] | None = None,
+    *,
+    key: Ed25519PrivateKey | None = None,
+    keys: dict[str, str] | None = None,
+    register: str = "",
+    register_signers: list[dict[str, str]] | None = None,
+    key_rotations: list[str] | None = None,
 ) -> Path:
-    key = Ed25519PrivateKey.generate()
+    """``key`` signs the log (a fresh key if not given); ``keys`` replaces keys.json;
+    ``register`` and its signers are written as they are given."""
+    key = key or Ed25519PrivateKey.generate()
     contents = {"EX-1/chat.json": b'{"to": "TXYZ"}' * 500, "EX-2/photo.jpg": os.urandom(70_000)}
     tree = MerkleTree()
     custody: list[dict[str, Any]] = []
@@ -60,9 +68,12 @@ def make_bundle(
         ],
         custody=custody,
         checkpoint=note,
-        keys={ORIGIN: public_x(key)},
+        keys=keys if keys is not None else {ORIGIN: public_x(key)},
         info={"Source-Organization": "hanoinet node of KHM", "Bagging-Date": "2026-11-30"},
         receipts=receipts,
+        register=register,
+        register_signers=register_signers,
+        key_rotations=key_rotations,
     )
 
 
@@ -76,6 +87,17 @@ def test_a_bundle_verifies_offline_and_is_a_valid_bag(tmp_path: Path) -> None:
     assert report.ok, report.text()
     assert "bundle verified" in report.text()
     assert "PASS  federation receipts: no transfers" in report.text()
+    # A lone node holds no register: the bundle says so, and passes unless a court
+    # requires the register (hanoinet verify-bundle --require-register).
+    assert "PASS  register: no register in the bundle" in report.text()
+    assert "PASS  keys belong to the register: no register in the bundle" in report.text()
+    listed = (bag / "tagmanifest-sha256.txt").read_text()
+    for name in ("register.jws", "register-signers.json"):
+        assert f"  hanoinet/{name}\n" in listed
+    assert json.loads((bag / "hanoinet/register-signers.json").read_text()) == {
+        "signers": [],
+        "rotations": [],
+    }
     bagit.Bag(str(bag)).validate()  # the Library of Congress's own validator
     assert json.loads(json.dumps(report.as_json()))["ok"] is True
 
@@ -196,6 +218,17 @@ def test_a_witnessed_bundle_verifies_and_a_bad_consistency_proof_fails(tmp_path:
         if not c.ok
     }
     assert "needs the log's signature and a witness's" in stripped[WITNESSED]
+
+
+def test_a_register_can_be_required(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    problems = {
+        c.name: c.detail for c in verify_bundle(bag, require_register=True).checks if not c.ok
+    }
+    assert problems == {
+        "register": "no register in the bundle",
+        "keys belong to the register": "no register in the bundle",
+    }
 
 
 def test_a_witness_can_be_required(tmp_path: Path) -> None:

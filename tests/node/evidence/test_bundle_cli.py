@@ -37,6 +37,10 @@ def test_bundle_then_verify_offline_and_a_flipped_byte_is_named(tmp_path: Path) 
     assert "bundle verified" in checked.stdout
     report = json.loads(run("verify-bundle", str(out), "--json").stdout)
     assert report["ok"] is True
+    # A lone node holds no register: a court that needs keys tied to States says so.
+    lone = run("verify-bundle", str(out), "--require-register")
+    assert lone.returncode == 1
+    assert "FAIL  register: no register in the bundle" in lone.stdout
     # The CASE/UCO graph names the item by its UUID, its exhibit, and each custody event.
     graph = json.loads((out / "hanoinet" / "provenance.jsonld").read_text())
     assert f"kb:File-{code}" in {node["@id"] for node in graph["@graph"]}

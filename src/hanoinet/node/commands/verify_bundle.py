@@ -17,7 +17,9 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.path)
     if not folder.is_dir():
         raise CliError(f"{folder} is not a bundle folder")
-    report = verify_bundle(folder, require_witness=args.require_witness)
+    report = verify_bundle(
+        folder, require_witness=args.require_witness, require_register=args.require_register
+    )
     print(json.dumps(report.as_json(), indent=1) if args.json else report.text())
     return 0 if report.ok else 1
 
@@ -32,5 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--require-witness",
         action="store_true",
         help="fail unless the checkpoint extends one co-signed by a witness",
+    )
+    parser.add_argument(
+        "--require-register",
+        action="store_true",
+        help="fail unless the bundle carries the secretariat's signed register and every "
+        "key it relies on is in it",
     )
     parser.set_defaults(handler=run)

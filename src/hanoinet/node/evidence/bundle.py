@@ -1,7 +1,9 @@
 """Building a court bundle of chosen items: their content, custody events with inclusion
 proofs, the signed checkpoint and the key to check it, the same provenance as a CASE/UCO
-graph, and the federation receipts of any transfer that took them across a border (see
-hanoinet.core.bundle, hanoinet.core.provenance and hanoinet.node.evidence.receipts)."""
+graph, the federation receipts of any transfer that took them across a border, and the
+secretariat's signed register that ties every key to a State (see hanoinet.core.bundle,
+hanoinet.core.provenance, hanoinet.node.evidence.receipts and
+hanoinet.core.register.court)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from hanoinet.node.evidence.receipts import delivery_receipts
 from hanoinet.node.evidence.store import evidence_store
 from hanoinet.node.evidence.witness import witness_name
 from hanoinet.node.federation.keyring import own_signer
+from hanoinet.node.register.access import signed_register
 from hanoinet.node.register.models import RegisterKey
 
 
@@ -61,6 +64,9 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
         )
         for item in items
     ]
+    # A lone node holds no register: its bundle says so, and a court decides whether the
+    # custody proofs alone are enough (verify-bundle --require-register).
+    register = signed_register()
     written = write_bundle(
         folder,
         payloads=payloads,
@@ -69,6 +75,9 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
         keys={ledger.origin(): public_jwk(own_signer().key.public_key())["x"], **witness_keys},
         witnessed=witnessed,
         receipts=delivery_receipts(items),
+        register=register.token if register else "",
+        register_signers=register.signers if register else [],
+        key_rotations=register.rotations if register else [],
         info={
             "Source-Organization": f"hanoinet node of {settings.HANOINET_STATE}",
             "Bagging-Date": timezone.now().date().isoformat(),
