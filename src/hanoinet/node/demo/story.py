@@ -128,13 +128,22 @@ def events_of(row: dict[str, Any]) -> dict[str, datetime]:
     return seen
 
 
-def wait_event(story: Story, node: str, username: str, code: str, event: str) -> dict[str, Any]:
+def wait_event(
+    story: Story, node: str, username: str, code: str, event: str, *, showing: str = ""
+) -> dict[str, Any]:
+    """The request as ``node`` shows it once ``event`` is on it (and the field ``showing``
+    is set). The request and its events are read by two queries, so a status message
+    committed between them can show its event before the fields it changed: polling
+    until both agree reads a consistent copy."""
     title = story.nodes[node].title
     return dict(
         wait_for(
             f"'{event}' on request {code} at {title}",
             lambda: (
-                (row := story.request(node, username, code)) and event in events_of(row) and row
+                (row := story.request(node, username, code))
+                and event in events_of(row)
+                and (not showing or row.get(showing))
+                and row
             ),
         )
     )
@@ -538,10 +547,11 @@ def data_preserved(story: Story) -> None:
         "through the provider API"
     )
     step_events(story.api("khm", "poc"), code, "execute")
-    row = wait_event(story, "vnm", "poc", code, "execute")
-    until = row.get("preserved_until")
-    if not until:
-        raise StepError("Viet Nam's copy shows no preservation term after execution")
+    try:
+        row = wait_event(story, "vnm", "poc", code, "execute", showing="preserved_until")
+    except StepError:
+        raise StepError("Viet Nam's copy shows no preservation term after execution") from None
+    until = str(row["preserved_until"])
     # The clock starts when Cambodia executes: measured on Cambodia's own copy.
     theirs = story.request("khm", "poc", code)
     executed = events_of(theirs)["execute"]
