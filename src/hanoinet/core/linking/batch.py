@@ -32,8 +32,6 @@ from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import connected_components
 
 from hanoinet.core.linking.errors import LinkingError
 from hanoinet.core.linking.policy import (
@@ -257,6 +255,12 @@ def _components(
     n_key_nodes: int,
 ) -> Codes:
     """Label each report with the smallest report code of its connected component."""
+    # Imported here, not at the top: scipy costs a third of a second to import, and every
+    # node process (each CLI command, server and worker) imports this module through the
+    # linking app while only a clustering ever needs scipy.
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import connected_components
+
     merge_a, merge_b = merge
     size = n_reports + n_key_nodes
     rows = np.concatenate((report_codes, merge_a))
