@@ -11,7 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,9 +68,16 @@ class LiveNode:
             )
 
     def start_server(self, workers: int = 1) -> None:
+        self.spawn_server(workers)
+        self.wait_until_serving()
+
+    def spawn_server(self, workers: int = 1) -> None:
         self.server = self._spawn(
             "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), label="serve"
         )
+
+    def wait_until_serving(self) -> None:
+        assert self.server is not None
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -130,20 +138,46 @@ def make_network(
         live.ok("init", "--no-input")
         return live
 
-    secretariat = node("secretariat", "", "secretariat")
-    nodes = [node(state.lower(), state, "node") for state in states]
-    key = tmp_path / "secretariat.jwk"
-    key.write_text(secretariat.ok("register", "key"))
-    for live in nodes:
-        description = tmp_path / f"{live.name}.json"
-        description.write_text(live.ok("register", "describe"))
-        secretariat.ok("register", "add-node", str(description), "--reason", "notified")
-        live.ok("register", "trust", str(key))
-    document = tmp_path / "register.jws"
-    secretariat.ok("register", "publish", "--out", str(document))
-    for live in nodes:
-        live.ok("register", "import", str(document))
+    # Each step is a separate `hanoinet` process per node, and the nodes are independent
+    # until the secretariat adds them: run them side by side (a network was 20-30 s of
+    # set-up per test, most of it process start-up on one core while the other idled).
+    with ThreadPoolExecutor(max_workers=len(states) + 1) as pool:
+        made = list(
+            pool.map(
+                lambda spec: node(*spec),
+                [("secretariat", "", "secretariat")]
+                + [(state.lower(), state, "node") for state in states],
+            )
+        )
+        secretariat, nodes = made[0], made[1:]
+        key = tmp_path / "secretariat.jwk"
+        key.write_text(secretariat.ok("register", "key"))
+
+        def describe_and_trust(live: LiveNode) -> Path:
+            description = tmp_path / f"{live.name}.json"
+            description.write_text(live.ok("register", "describe"))
+            live.ok("register", "trust", str(key))
+            return description
+
+        for description in pool.map(describe_and_trust, nodes):
+            secretariat.ok("register", "add-node", str(description), "--reason", "notified")
+        document = tmp_path / "register.jws"
+        secretariat.ok("register", "publish", "--out", str(document))
+        list(pool.map(lambda live: live.ok("register", "import", str(document)), nodes))
     return secretariat, nodes
+
+
+def start_nodes(nodes: Iterable[LiveNode]) -> None:
+    """Start every node's server, wait until all serve, then start their workers: a
+    server takes a few seconds to check itself and boot, and they boot side by side; a
+    worker started before its peers serve would find them down and back off."""
+    nodes = list(nodes)
+    for live in nodes:
+        live.spawn_server()
+    for live in nodes:
+        live.wait_until_serving()
+    for live in nodes:
+        live.start_worker()
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:

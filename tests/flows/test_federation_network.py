@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django_otp.oath import totp
 
-from tests.flows.network import LiveNode, make_network, wait_for
+from tests.flows.network import LiveNode, make_network, start_nodes, wait_for
 from tests.flows.test_serve import Browser
 
 pytestmark = pytest.mark.slow
@@ -74,9 +74,7 @@ def count_at(node: LiveNode, thread: str = "") -> tuple[int, int, list[int]]:
 
 def test_messages_with_receipts_delivered_and_retrieved(pair: tuple[LiveNode, LiveNode]) -> None:
     vnm, khm = pair
-    for node in pair:
-        node.start_server()
-        node.start_worker()
+    start_nodes(pair)
     found = re.search(r"KEY=([0-9a-f]+)", khm.python(OFFICER))
     assert found
     key = bytes.fromhex(found.group(1))

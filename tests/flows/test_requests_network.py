@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from hanoinet.core.convention.examples import example
-from tests.flows.network import LiveNode, make_network, wait_for
+from tests.flows.network import LiveNode, make_network, start_nodes, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -58,9 +58,7 @@ def nodes(
     tmp_path: Path, database_for: Callable[[str], str | None]
 ) -> Iterator[tuple[LiveNode, LiveNode]]:
     _secretariat, (vnm, khm, fra) = make_network(tmp_path, ["VNM", "KHM", "FRA"], database_for)
-    for node in (vnm, khm):
-        node.start_server()
-        node.start_worker()
+    start_nodes((vnm, khm))
     try:
         yield vnm, khm
     finally:

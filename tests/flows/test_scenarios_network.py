@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from hanoinet.core.convention.examples import example
-from tests.flows.network import LiveNode, make_network, wait_for
+from tests.flows.network import LiveNode, make_network, start_nodes, wait_for
 from tests.flows.test_requests_network import Api
 
 pytestmark = pytest.mark.slow
@@ -79,9 +79,7 @@ Network = tuple[LiveNode, LiveNode, LiveNode]
 @pytest.fixture
 def network(tmp_path: Path, database_for: Callable[[str], str | None]) -> Iterator[Network]:
     secretariat, (vnm, khm) = make_network(tmp_path, ["VNM", "KHM"], database_for)
-    for node in (vnm, khm):
-        node.start_server()
-        node.start_worker()
+    start_nodes((vnm, khm))
     try:
         yield secretariat, vnm, khm
     finally:

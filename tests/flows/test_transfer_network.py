@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from hanoinet.core.convention.examples import example
-from tests.flows.network import LiveNode, make_network, wait_for
+from tests.flows.network import LiveNode, make_network, start_nodes, wait_for
 from tests.flows.test_scenarios_network import Officer
 
 pytestmark = pytest.mark.slow
@@ -73,8 +73,7 @@ def pair(tmp_path: Path, database_for: Callable[[str], str | None]) -> Iterator[
     _secretariat, nodes = make_network(tmp_path, ["VNM", "KHM"], database_for)
     for node in nodes:
         node.env["HANOINET_TRANSFER_POLL_SECONDS"] = "1"
-        node.start_server()
-        node.start_worker()
+    start_nodes(nodes)
     try:
         yield nodes
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.network import LiveNode, make_network, wait_for
+from tests.flows.network import LiveNode, make_network, start_nodes, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -76,8 +76,7 @@ def test_two_nodes_find_the_identifiers_they_share_and_nothing_else(
     _secretariat, (vnm, khm) = make_network(tmp_path, ["VNM", "KHM"], database_for)
     for node in (vnm, khm):
         node.env["HANOINET_MATCH_POLL_SECONDS"] = "1"
-        node.start_server()
-        node.start_worker()
+    start_nodes((vnm, khm))
     try:
         first = report(vnm, phones="0912 345 678", wallets=WALLET)
         second = report(vnm, phones="0977 000 111", wallets=WALLET.lower())
