@@ -16,6 +16,7 @@ from django.test import Client
 
 from hanoinet.core.bundle import RECEIPTS, verify_bundle
 from hanoinet.core.convention.examples import example
+from hanoinet.core.envelope import Message
 from hanoinet.core.evidence.transfer import (
     make_offer,
     new_secrets,
@@ -48,19 +49,16 @@ def receipts_of(bag: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def test_a_bundle_of_items_we_sent_carries_both_receipts(
-    client: Client,
-    khm: Peer,
-    poc: User,  # noqa: F811
-    item: EvidenceItem,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    code = draft(client, poc, example("preservation"))
+def sent_and_confirmed(
+    client: Client, khm: Peer, officer: User, evidence: EvidenceItem
+) -> tuple[Transfer, Message]:
+    """Viet Nam sends ``evidence`` to Cambodia on a preservation request's thread; Cambodia's
+    receipt of the offer comes back, then its signed confirmation that it verified it.
+    (``officer`` and ``evidence`` are the ``poc`` and ``item`` fixtures.)"""
+    code = draft(client, officer, example("preservation"))
     request = CooperationRequest.objects.get(code=code)
-    transfer = do_send_evidence(actor_for(poc), request, [item], "execution of the request")
+    transfer = do_send_evidence(actor_for(officer), request, [evidence], "execution of the request")
     deliver_due()  # Cambodia's receipt of the offer comes back
-    offer = OutboxMessage.objects.get(message_type="evidence.offer")
-    assert offer.status == OutboxMessage.Status.DELIVERED
     confirmation, token = khm.envelope(
         type="evidence.received",
         body={"transfer": str(transfer.code), "verified": True, "problem": "", "report": {}},
@@ -68,6 +66,19 @@ def test_a_bundle_of_items_we_sent_carries_both_receipts(
     )
     post(client, token)
     transfer.refresh_from_db()
+    return transfer, confirmation
+
+
+def test_a_bundle_of_items_we_sent_carries_both_receipts(
+    client: Client,
+    khm: Peer,
+    poc: User,  # noqa: F811
+    item: EvidenceItem,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    transfer, confirmation = sent_and_confirmed(client, khm, poc, item)
+    offer = OutboxMessage.objects.get(message_type="evidence.offer")
+    assert offer.status == OutboxMessage.Status.DELIVERED
     assert transfer.status == Transfer.Status.CONFIRMED
 
     bag = do_build_bundle(actor_for(poc), [item], tmp_path / "court", "for the court")

@@ -15,7 +15,6 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from hanoinet.core.bundle import verify_bundle
-from hanoinet.core.convention.examples import example
 from hanoinet.core.keys import generate_node_keys
 from hanoinet.core.register.court import KEYS_IN_REGISTER, REGISTER, fingerprint
 from hanoinet.core.register.model import Register
@@ -24,17 +23,13 @@ from hanoinet.node.accounts.models import User
 from hanoinet.node.audit.actor import system_actor
 from hanoinet.node.evidence.bundle import do_build_bundle
 from hanoinet.node.evidence.models import EvidenceItem
-from hanoinet.node.evidence.transfer import do_send_evidence
-from hanoinet.node.federation.delivery import deliver_due
 from hanoinet.node.register import actions, convert
 from hanoinet.node.register.fetch import Bundle
 from hanoinet.node.register.models import RegisterKey
-from hanoinet.node.requests.models import CooperationRequest
 from tests.conftest import actor_for
-from tests.node.evidence.test_bundle_receipts import post
+from tests.node.evidence.test_bundle_receipts import sent_and_confirmed
 from tests.node.evidence.test_transfer import item, poc  # noqa: F401 - fixtures
 from tests.node.federation.conftest import Peer
-from tests.node.federation.test_requests import draft
 
 pytestmark = pytest.mark.django_db
 
@@ -64,16 +59,7 @@ def test_a_bundle_of_items_that_crossed_a_border_ties_its_keys_to_states(
     item: EvidenceItem,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    code = draft(client, poc, example("preservation"))
-    request = CooperationRequest.objects.get(code=code)
-    transfer = do_send_evidence(actor_for(poc), request, [item], "execution of the request")
-    deliver_due()  # Cambodia's receipt of the offer
-    _message, token = khm.envelope(
-        type="evidence.received",
-        body={"transfer": str(transfer.code), "verified": True, "problem": "", "report": {}},
-        thread=request.thread_id,
-    )
-    post(client, token)
+    sent_and_confirmed(client, khm, poc, item)
     secretariat = Ed25519PrivateKey.generate()
     document = import_register(secretariat)
 
