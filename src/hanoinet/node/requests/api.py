@@ -20,7 +20,7 @@ from hanoinet.node.convention.text import problem_json
 from hanoinet.node.http import attachment
 from hanoinet.node.requests import access, actions, asset_actions, preservation, queries
 from hanoinet.node.requests.letter import letter_language, letter_pdf
-from hanoinet.node.requests.models import CooperationRequest
+from hanoinet.node.requests.models import CooperationRequest, RequestEvent
 from hanoinet.node.requests.statistics import conference_report
 
 router = Router()
@@ -49,6 +49,14 @@ class EventIn(Schema):
 
 
 def as_json(row: CooperationRequest, *, detail: bool = False) -> dict[str, Any]:
+    events: list[RequestEvent] = []
+    if detail:
+        # The timeline first, then the request again: a status message from the peer
+        # changes both in one transaction, but they are read by two queries. Read in this
+        # order, the request reflects every event shown (it may be a step ahead, never
+        # behind: no "executed" event beside a preservation with no end date).
+        events = list(row.events.all())
+        row.refresh_from_db()
     side = actions.side_of(row)
     data: dict[str, Any] = {
         "code": str(row.code),
@@ -88,7 +96,7 @@ def as_json(row: CooperationRequest, *, detail: bool = False) -> dict[str, Any]:
                 "by": e.actor_label,
                 "details": e.details,
             }
-            for e in row.events.all()
+            for e in events
         ]
     return data
 
