@@ -46,11 +46,11 @@ def test_messages_round_trip(context: MatchContext) -> None:
 
 def test_a_twist_point_passes_parsing_but_not_respond(context: MatchContext) -> None:
     """Curve membership is checked where the point is used (in the parallel step)."""
-    parsed = parse_request({"version": 1, "session": "s", "points": b64(TWIST)})
+    parsed = parse_request({"version": 2, "session": "s", "points": b64(TWIST)})
     assert parsed.points == TWIST
 
 
-REQUEST = {"version": 1, "session": "session-1", "points": ""}
+REQUEST = {"version": 2, "session": "session-1", "points": ""}
 
 
 @pytest.mark.parametrize(
@@ -59,8 +59,8 @@ REQUEST = {"version": 1, "session": "session-1", "points": ""}
         ([], MalformedError, None),
         ("points", MalformedError, None),
         ({**REQUEST, "extra": 1}, MalformedError, None),
-        ({"version": 1, "session": "s"}, MalformedError, None),
-        ({**REQUEST, "version": 2}, UnsupportedVersionError, "version"),
+        ({"version": 2, "session": "s"}, MalformedError, None),
+        ({**REQUEST, "version": 1}, UnsupportedVersionError, "version"),
         ({**REQUEST, "version": "1"}, UnsupportedVersionError, "version"),
         ({**REQUEST, "version": True}, UnsupportedVersionError, "version"),
         ({**REQUEST, "session": ""}, MalformedError, "session"),
@@ -124,7 +124,7 @@ def test_parse_response_refuses(
     """A response's points may be in any order but not repeated; tags must ascend."""
     low, high = good_points(context, 2)
     named = {"low+low": b64(low + low), "low+LOW_ORDER": b64(low + LOW_ORDER)}
-    body = {"version": 1, "session": "s", "points": b64(high + low), "tags": ""}
+    body = {"version": 2, "session": "s", "points": b64(high + low), "tags": ""}
     body |= {name: named.get(value, value) for name, value in changed.items()}
     if error is None:
         assert parse_response(body, max_items=3).count == 2
@@ -135,7 +135,7 @@ def test_parse_response_refuses(
 
 def test_parse_disclosure_refuses() -> None:
     """Indices are whole uint32s, strictly ascending."""
-    body = {"version": 1, "session": "s", "indices": b64(bytes([0, 0, 0, 2, 0, 0, 0, 5]))}
+    body = {"version": 2, "session": "s", "indices": b64(bytes([0, 0, 0, 2, 0, 0, 0, 5]))}
     assert parse_disclosure(body).indices == (2, 5)
     with pytest.raises(WrongLengthError):
         parse_disclosure({**body, "indices": b64(bytes(5))})
@@ -150,7 +150,7 @@ def test_every_error_is_a_core_error_with_a_stable_code() -> None:
     from hanoinet.core.errors import CoreError
 
     with pytest.raises(CoreError) as caught:
-        parse_request({"version": 1, "session": "s", "points": b64(bytes(3))})
+        parse_request({"version": 2, "session": "s", "points": b64(bytes(3))})
     assert isinstance(caught.value, MatchingError)
     assert caught.value.code == "wrong_length"
     assert caught.value.detail == "3 bytes is not a multiple of 32"

@@ -132,12 +132,12 @@ def test_another_version_is_refused(context: MatchContext) -> None:
     pending, request = start(context, ["phone:+1"])
     prepared = prepare(context, ["phone:+1"])
     with pytest.raises(UnsupportedVersionError):
-        respond(prepared, dataclasses.replace(request, version=2))
+        respond(prepared, dataclasses.replace(request, version=1))
     response = respond(prepared, request)
     with pytest.raises(UnsupportedVersionError):
-        finish(pending, dataclasses.replace(response, version=2))
+        finish(pending, dataclasses.replace(response, version=1))
     with pytest.raises(UnsupportedVersionError):
-        learn(prepared, Disclosure(context.session, (), version=2), asked=1)
+        learn(prepared, Disclosure(context.session, (), version=1), asked=1)
 
 
 def test_respond_refuses_points_off_the_curve(context: MatchContext) -> None:
@@ -168,8 +168,21 @@ def test_finish_refuses_a_reply_that_does_not_answer(context: MatchContext) -> N
         finish(pending, dataclasses.replace(response, tags=response.tags + b"x"))
     assert long.value.field == "tags"
     with pytest.raises(BadPointError) as bad:
-        finish(pending, dataclasses.replace(response, points=response.points[:32] + TWIST))
+        finish(pending, dataclasses.replace(response, points=response.points[:32] + bytes(32)))
     assert bad.value.index == 1
+
+
+def test_a_twist_point_in_the_reply_is_no_hit(context: MatchContext) -> None:
+    """The asker does not check the curve (its key is fresh, its products stay local):
+    a point on the twist answers "not shared", and the other items are unaffected."""
+    pending, request = start(context, ["phone:+1", "phone:+2"])
+    response = respond(prepare(context, ["phone:+1", "phone:+2"]), request)
+    assert finish(pending, response).shared == {"phone:+1", "phone:+2"}
+    for position in (0, 1):
+        points = bytearray(response.points)
+        points[position * 32 : (position + 1) * 32] = TWIST
+        result = finish(pending, dataclasses.replace(response, points=bytes(points)))
+        assert result.shared == {pending.items[1 - position]}
 
 
 def test_learn_refuses_a_disclosure_that_cannot_be_true(context: MatchContext) -> None:

@@ -14,7 +14,7 @@ from hanoinet.core.matching.errors import MalformedError
 from hanoinet.core.matching.group import clamp, clamped_inverse, hash_key
 
 #: The protocol version carried in every message and in the hash context.
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 _STATE = re.compile(r"^[A-Z]{3}$")
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")

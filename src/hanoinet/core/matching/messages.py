@@ -3,10 +3,10 @@
 Points travel as one standard-base64 string of 32-byte X25519 u-coordinates; tags as
 one base64 string of 16-byte tags; indices as one base64 string of big-endian uint32::
 
-    psi.request    {"version": 1, "session": "s-1", "points": "<n x 32 bytes>"}
-    psi.response   {"version": 1, "session": "s-1", "points": "<n x 32 bytes>",
+    psi.request    {"version": 2, "session": "s-1", "points": "<n x 32 bytes>"}
+    psi.response   {"version": 2, "session": "s-1", "points": "<n x 32 bytes>",
                     "tags": "<m x 16 bytes>"}
-    psi.disclosure {"version": 1, "session": "s-1", "indices": "<k x 4 bytes>"}
+    psi.disclosure {"version": 2, "session": "s-1", "indices": "<k x 4 bytes>"}
 
 The request's points and the response's tags are in ascending byte order — which hides
 the order of the underlying identifiers and makes duplicates detectable in one pass —
@@ -69,7 +69,7 @@ class Request:
     """Step 1, asker → answerer: the asker's identifiers, hashed and blinded, ``k_A·H(a)``.
 
     >>> Request("s-1", b"").to_json()
-    {'version': 1, 'session': 's-1', 'points': ''}
+    {'version': 2, 'session': 's-1', 'points': ''}
     """
 
     session: str
@@ -180,7 +180,7 @@ def _check_ascending(raw: bytes, size: int, name: str) -> None:
 def parse_request(body: object, *, max_items: int = DEFAULT_MAX_ITEMS) -> Request:
     """A :class:`Request` from its JSON body, or a :class:`MatchingError` naming the problem.
 
-    >>> parse_request({"version": 1, "session": "s-1", "points": "AAAA"})  # doctest: +ELLIPSIS
+    >>> parse_request({"version": 2, "session": "s-1", "points": "AAAA"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     hanoinet.core.matching.errors.WrongLengthError: wrong_length: points: 3 bytes is not ...
     """
@@ -194,10 +194,10 @@ def parse_request(body: object, *, max_items: int = DEFAULT_MAX_ITEMS) -> Reques
 def parse_response(body: object, *, max_items: int = DEFAULT_MAX_ITEMS) -> Response:
     """A :class:`Response` from its JSON body; ``max_items`` bounds points and tags alike.
 
-    >>> body = {"version": 2, "session": "s-1", "points": "", "tags": ""}
+    >>> body = {"version": 1, "session": "s-1", "points": "", "tags": ""}
     >>> parse_response(body)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    hanoinet.core.matching.errors.UnsupportedVersionError: unsupported_version: version: 2, ...
+    hanoinet.core.matching.errors.UnsupportedVersionError: unsupported_version: version: 1, ...
     """
     data, session = _header(body, ("points", "tags"))
     points = _blob(data, "points", POINT_SIZE, max_items)
@@ -214,7 +214,7 @@ def parse_response(body: object, *, max_items: int = DEFAULT_MAX_ITEMS) -> Respo
 def parse_disclosure(body: object, *, max_items: int = DEFAULT_MAX_ITEMS) -> Disclosure:
     """A :class:`Disclosure` from its JSON body; indices are strictly ascending.
 
-    >>> parse_disclosure({"version": 1, "session": "s-1", "indices": "AAAAAAAAAAc="}).indices
+    >>> parse_disclosure({"version": 2, "session": "s-1", "indices": "AAAAAAAAAAc="}).indices
     (0, 7)
     """
     data, session = _header(body, ("indices",))

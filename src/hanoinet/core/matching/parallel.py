@@ -55,22 +55,26 @@ def hash_and_blind(task: tuple[bytes, int, list[bytes]]) -> bytes:
     return exponentiate(scalar, hash_to_group(key, items))
 
 
-def check_and_blind(task: tuple[int, bytes, int]) -> tuple[bytes, Refusal]:
-    """``k·P`` for points a peer sent, after refusing non-canonical, low-order and
-    off-curve ones; ``tag_size`` > 0 keeps only that many leading bytes of each result.
+def check_and_blind(task: tuple[int, bytes, int, bool]) -> tuple[bytes, Refusal]:
+    """``k·P`` for points a peer sent, after refusing non-canonical and low-order ones
+    and, when ``curve_only``, points on the twist; ``tag_size`` > 0 keeps only that many
+    leading bytes of each result.
 
     >>> from hanoinet.core.matching.group import clamp
-    >>> check_and_blind((clamp(5), (2).to_bytes(32, "little"), 0))
+    >>> check_and_blind((clamp(5), (2).to_bytes(32, "little"), 0, True))
     (b'', (0, 'point on the twist, not on the curve'))
+    >>> len(check_and_blind((clamp(5), (2).to_bytes(32, "little"), 16, False))[0])
+    16
     """
-    scalar, blob, tag_size = task
+    scalar, blob, tag_size, curve_only = task
     us = decode_points(blob)
     bad = first_non_canonical(us)
     if bad >= 0:
         return b"", (bad, "non-canonical or low-order point")
-    bad = first_off_curve(us)
-    if bad >= 0:
-        return b"", (bad, "point on the twist, not on the curve")
+    if curve_only:
+        bad = first_off_curve(us)
+        if bad >= 0:
+            return b"", (bad, "point on the twist, not on the curve")
     out = exponentiate(scalar, us)
     if tag_size:
         out = b"".join(out[i : i + tag_size] for i in range(0, len(out), POINT_SIZE))
