@@ -40,11 +40,17 @@ $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the browser tests (tests/browser) will be skipped"; fi
 
-test: compile $(BROWSER_DEPS)
-	$(VENV)/bin/pytest
+# One pytest worker per core (pytest-xdist). A test module stays on one worker, so the
+# multi-node flows that share a network per module set it up once.
+PYTEST := $(VENV)/bin/pytest -n auto --dist loadfile
 
+test: compile $(BROWSER_DEPS)
+	$(PYTEST)
+
+# The same suite on PostgreSQL, less the pure core (tests/core and its doctests): it
+# never touches a database, and has just run on the SQLite pass.
 test-postgres: compile $(BROWSER_DEPS)
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+	DATABASE_URL=$(PG_URL) $(PYTEST) tests/node tests/flows tests/browser
 
 check: lint types contracts
 
