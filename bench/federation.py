@@ -94,14 +94,28 @@ def worker() -> int:
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
         return 1
-    total = 0
+    total, cpu = 0, time.process_time()
     while handled := deliver_due():
         total += handled
-    print(f"done {time.monotonic():.6f} {total}", flush=True)
+    print(f"done {time.monotonic():.6f} {total} {time.process_time() - cpu:.3f}", flush=True)
     return 0
 
 
-def throughput_run(n: int, env: dict[str, str], workers: int) -> float:
+def group_cpu_seconds(group: int) -> float:
+    """CPU time used so far by the processes of a process group (Linux /proc; else 0)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def throughput_run(n: int, env: dict[str, str], workers: int, receiver: int) -> float:
     """Deliver ``n`` messages with ``workers`` long-running worker processes (the real
     outbox code), in steady state: the workers are started and warm before the messages
     are committed; the clock runs from "go" until the last verified receipt is recorded."""
@@ -125,7 +139,8 @@ def throughput_run(n: int, env: dict[str, str], workers: int) -> float:
     enqueue(n)
     started = time.monotonic()
     print(f"  {n} messages committed to the outbox in {time.perf_counter() - committed:.2f} s")
-    finished = []
+    finished, sender_cpu = [], 0.0
+    receiver_cpu = group_cpu_seconds(receiver)
     for process in processes:
         assert process.stdin is not None
         process.stdin.write("go\n")
@@ -136,7 +151,9 @@ def throughput_run(n: int, env: dict[str, str], workers: int) -> float:
         assert process.wait(timeout=600) == 0, "a worker failed"
         assert line[:1] == ["done"], f"a worker said {line!r}"
         finished.append(float(line[1]))
+        sender_cpu += float(line[3])
     elapsed = max(finished) - started
+    receiver_cpu = group_cpu_seconds(receiver) - receiver_cpu
     from hanoinet.node.federation.delivery import deliver_due
     from hanoinet.node.federation.models import OutboxMessage
 
@@ -149,6 +166,10 @@ def throughput_run(n: int, env: dict[str, str], workers: int) -> float:
     print(f"  throughput: {rate:.0f} messages/s ({workers} worker processes with 2 lanes each,")
     print("  2 receiver processes; steady state: the clock runs from the release of the")
     print("  committed messages to the warm, already running workers until the last receipt)")
+    print(
+        f"  CPU per message: senders {sender_cpu / n * 1000:.2f} ms, "
+        f"receiver {receiver_cpu / n * 1000:.2f} ms"
+    )
     return rate
 
 
@@ -222,7 +243,8 @@ def main() -> int:
         from hanoinet.node.bootstrap import setup_django
 
         setup_django()
-        throughput = throughput_run(n, vnm.env, args.workers)
+        assert khm.server is not None
+        throughput = throughput_run(n, vnm.env, args.workers, khm.server.pid)
         p50, p99 = latency_run(100 if args.quick else 300)
     finally:
         khm.stop()
