@@ -115,7 +115,9 @@ def group_cpu_seconds(group: int) -> float:
     return total / ticks
 
 
-def throughput_run(n: int, env: dict[str, str], workers: int, receiver: int) -> float:
+def throughput_run(
+    n: int, env: dict[str, str], workers: int, receiver: int, receivers: int
+) -> float:
     """Deliver ``n`` messages with ``workers`` long-running worker processes (the real
     outbox code), in steady state: the workers are started and warm before the messages
     are committed; the clock runs from "go" until the last verified receipt is recorded."""
@@ -164,7 +166,7 @@ def throughput_run(n: int, env: dict[str, str], workers: int, receiver: int) -> 
     rate = n / elapsed
     print(f"end to end: {n} messages delivered with verified signed receipts in {elapsed:.2f} s")
     print(f"  throughput: {rate:.0f} messages/s ({workers} worker processes with 2 lanes each,")
-    print("  2 receiver processes; steady state: the clock runs from the release of the")
+    print(f"  {receivers} receiver processes; steady state: the clock runs from the release of the")
     print("  committed messages to the warm, already running workers until the last receipt)")
     print(
         f"  CPU per message: senders {sender_cpu / n * 1000:.2f} ms, "
@@ -224,6 +226,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer messages: within 60 s")
     parser.add_argument("-n", type=int, default=None, help="messages for the throughput run")
     parser.add_argument("--workers", type=int, default=2, help="sender worker processes")
+    parser.add_argument("--receivers", type=int, default=2, help="receiver server processes")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -235,7 +238,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="hanoinet-bench-"))
     print(f"setting up a secretariat and two nodes in {workdir} …", flush=True)
     _secretariat, (vnm, khm) = make_network(workdir, ["VNM", "KHM"], lambda name: None)
-    khm.start_server(workers=2)
+    khm.start_server(workers=args.receivers)
     try:
         # This process is VNM: it commits the messages and measures the latency.
         os.environ.update(vnm.env)
@@ -244,7 +247,7 @@ def main() -> int:
 
         setup_django()
         assert khm.server is not None
-        throughput = throughput_run(n, vnm.env, args.workers, khm.server.pid)
+        throughput = throughput_run(n, vnm.env, args.workers, khm.server.pid, args.receivers)
         p50, p99 = latency_run(100 if args.quick else 300)
     finally:
         khm.stop()
