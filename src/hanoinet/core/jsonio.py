@@ -72,7 +72,10 @@ def loads_strict(text: str | bytes) -> object:
         ) from None
     except RecursionError:
         raise JsonError(f"nested deeper than {MAX_DEPTH} levels") from None
-    if _depth(value, MAX_DEPTH) > MAX_DEPTH:
+    # Nesting needs an opening bracket per level: text with few of them (most messages)
+    # cannot be too deep, and walking the value would cost more than parsing it.
+    brackets = text.count("{") + text.count("[")
+    if brackets > MAX_DEPTH and _depth(value, MAX_DEPTH) > MAX_DEPTH:
         raise JsonError(f"nested deeper than {MAX_DEPTH} levels")
     return value
 

@@ -87,3 +87,41 @@ def test_client_address_respects_trusted_proxies(
     settings.HANOINET_TRUSTED_PROXIES = 1  # type: ignore[attr-defined]
     client.get("/cases/", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9"})
     assert AuditEvent.objects.filter(action="case.list").latest("id").client_ip == "203.0.113.9"
+
+
+def test_many_events_are_appended_with_every_field(alice: User) -> None:
+    """``record_many`` (federation batches) writes what ``record`` would, field by field."""
+    from hanoinet.node.audit.actor import Actor
+    from hanoinet.node.audit.record import event, record_many
+
+    events = [
+        event(
+            actor_for(alice),
+            "federation.received",
+            object_type="federation.inboxmessage",
+            object_id=f"m{i}",
+            extra={"from": "KHM", "n": i, "text": "é"},
+        )
+        for i in range(3)
+    ]
+    events.append(
+        event(
+            Actor(user=None, label="federation:inbox", client_ip="192.0.2.7"),
+            "federation.rejected",
+            outcome=AuditEvent.Outcome.DENIED,
+            reason="bad signature",
+            object_type="federation.envelope",
+            object_id="",
+        )
+    )
+    record_many(events)
+    record_many([])
+    stored = list(AuditEvent.objects.filter(action__startswith="federation.").order_by("id"))
+    assert [(e.actor, e.action, e.object_id, e.extra) for e in stored[:3]] == [
+        (alice, "federation.received", f"m{i}", {"from": "KHM", "n": i, "text": "é"})
+        for i in range(3)
+    ]
+    last = stored[3]
+    assert (last.actor, last.actor_label, last.client_ip) == (None, "federation:inbox", "192.0.2.7")
+    assert (last.outcome, last.reason, last.extra) == ("denied", "bad signature", {})
+    assert all(e.at == events[i].at for i, e in enumerate(stored))

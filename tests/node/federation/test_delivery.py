@@ -235,3 +235,28 @@ def test_peer_health_shows_in_the_register(
     assert "reachable, median 40 ms, last seen 2" in page
     listing = client.get("/register/").content.decode()
     assert "median 40 ms" in listing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_receipts_are_verified_outside_the_transaction(
+    khm: Peer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each receipt is still verified, before the transaction that records them: on SQLite
+    that transaction holds the write lock, which the other lanes and workers wait for."""
+    from django.db import connection
+
+    from hanoinet.node.federation import delivery
+
+    in_transaction: list[bool] = []
+    original = delivery.verify_receipt  # type: ignore[attr-defined]
+
+    def spying_verify(*args: object, **kwargs: object) -> object:
+        in_transaction.append(connection.in_atomic_block)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(delivery, "verify_receipt", spying_verify)
+    messages = queue(3)
+    assert deliver_due() == 3
+    assert in_transaction == [False] * 3
+    delivered = OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED)
+    assert set(delivered.values_list("message_id", flat=True)) == {m.message_id for m in messages}

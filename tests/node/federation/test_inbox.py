@@ -311,3 +311,42 @@ def test_a_replay_in_a_batch_defers_the_rest_of_its_thread(client: Client, khm: 
     assert results[0]["problem"]["code"] == "replayed"
     assert "deferred" in results[1]
     assert "receipt" in results[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_opened_outside_its_transaction_and_answered_per_envelope(
+    client: Client, khm: Peer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cryptography runs before the transaction (which on SQLite holds the write lock);
+    a batch mixing good, bad and repeated envelopes still gets one answer each, every good
+    message is stored and audited once, and the refusal is audited."""
+    from django.db import connection
+
+    from hanoinet.node.federation import inbox
+
+    in_transaction: list[bool] = []
+    original = inbox._open
+
+    def spying_open(token: str | bytes) -> object:
+        in_transaction.append(connection.in_atomic_block)
+        return original(token)
+
+    monkeypatch.setattr(inbox, "_open", spying_open)
+    first, token = khm.envelope()
+    second, other = khm.envelope()
+    _third, bad = khm.envelope()
+    tampered = bad[:-6] + ("A" if bad[-6] != "A" else "B") + bad[-5:]
+    body = json.dumps({"envelopes": [token, other, token, tampered]})
+    results = json.loads(client.post(INBOX, data=body, content_type="application/json").content)[
+        "results"
+    ]
+    assert in_transaction == [False] * 4
+    assert "receipt" in results[0]
+    assert "receipt" in results[1]
+    assert results[2]["receipt"] == results[0]["receipt"]
+    assert results[3]["problem"]["code"] == "bad_signature"
+    stored = set(InboxMessage.objects.values_list("message_id", flat=True))
+    assert stored == {first.header.id, second.header.id}
+    received = AuditEvent.objects.filter(action="federation.received")
+    assert sorted(received.values_list("object_id", flat=True)) == sorted(stored)
+    assert AuditEvent.objects.filter(action="federation.rejected").count() == 1

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from joserfc import jws
-from joserfc.errors import JoseError
-
 from hanoinet.core.envelope.errors import EnvelopeError, Rejection
-from hanoinet.core.envelope.model import UTC_TIME
+from hanoinet.core.envelope.jose import JoseError, jws_header, jws_sign, jws_verify
+from hanoinet.core.envelope.model import UTC_TIME, parse_utc_time
 from hanoinet.core.envelope.seal import SigningKey, VerifyKey
 from hanoinet.core.jsonio import JsonError, canonical, loads_strict
 
@@ -55,8 +53,8 @@ def sign_receipt(
         "receiver": receiver,
         "sender": sender,
     }
-    header = {"alg": "Ed25519", "kid": signer.kid, "typ": RECEIPT_TYP}
-    token = jws.serialize_compact(header, canonical(payload), signer.jose, algorithms=["Ed25519"])
+    header: dict[str, object] = {"alg": "Ed25519", "kid": signer.kid, "typ": RECEIPT_TYP}
+    token = jws_sign(header, canonical(payload), signer.key).decode("ascii")
     return Receipt(
         message_id,
         digest,
@@ -70,8 +68,8 @@ def sign_receipt(
 
 def receipt_key_id(token: str) -> str:
     try:
-        kid = jws.extract_compact(token.encode("ascii")).protected.get("kid")
-    except (JoseError, ValueError, UnicodeError):
+        kid = jws_header(token.encode("ascii")).get("kid")
+    except (JoseError, UnicodeError):
         raise EnvelopeError(Rejection.MALFORMED, "the receipt is not a JWS") from None
     if not isinstance(kid, str):
         raise EnvelopeError(Rejection.MALFORMED, "the receipt names no key")
@@ -81,22 +79,20 @@ def receipt_key_id(token: str) -> str:
 def verify_receipt(token: str, key: VerifyKey, *, message_id: str, digest: str) -> Receipt:
     """Check a receipt signed by ``key`` acknowledges exactly this message and digest."""
     try:
-        verified = jws.deserialize_compact(token.encode("ascii"), key.jose, algorithms=["Ed25519"])
-        payload = loads_strict(verified.payload)
-    except (JoseError, ValueError, UnicodeError, JsonError):
+        protected, signed = jws_verify(token.encode("ascii"), key.key)
+        payload = loads_strict(signed)
+    except (JoseError, UnicodeError, JsonError):
         raise EnvelopeError(
             Rejection.BAD_SIGNATURE, "the receipt's signature does not verify"
         ) from None
-    if verified.protected.get("typ") != RECEIPT_TYP or not isinstance(payload, dict):
+    if protected.get("typ") != RECEIPT_TYP or not isinstance(payload, dict):
         raise EnvelopeError(Rejection.MALFORMED, "not a hanoinet receipt")
     if payload.get("message_id") != message_id or payload.get("digest") != digest:
         raise EnvelopeError(
             Rejection.MALFORMED, "the receipt acknowledges another message or other content"
         )
     try:
-        received_at = datetime.strptime(str(payload.get("received_at")), UTC_TIME).replace(
-            tzinfo=UTC
-        )
+        received_at = parse_utc_time(str(payload.get("received_at")))
     except ValueError:
         raise EnvelopeError(Rejection.MALFORMED, "the receipt has no valid received_at") from None
     return Receipt(

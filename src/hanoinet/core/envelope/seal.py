@@ -19,11 +19,21 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from joserfc import jwe, jws
+from joserfc import jwe
 from joserfc.jwk import OKPKey
 from joserfc.registry import HeaderParameter
 
 from hanoinet.core.envelope.errors import EnvelopeError, Rejection
+from hanoinet.core.envelope.jose import (
+    CONTENT_ENC,
+    KEY_AGREEMENT_ALG,
+    REFUSED_PARAMETERS,
+    JoseError,
+    jwe_decrypt,
+    jwe_encrypt,
+    jws_sign,
+    jws_verify,
+)
 from hanoinet.core.envelope.model import (
     PROTOCOL_VERSION,
     SUPPORTED_VERSIONS,
@@ -64,18 +74,26 @@ DEFAULT_MAX_SKEW = timedelta(minutes=5)
 
 
 class SigningKey:
-    """A node's private signing key, imported once (joserfc import is not free)."""
+    """A node's private signing key."""
 
     def __init__(self, kid: str, key: Ed25519PrivateKey) -> None:
         self.kid = kid
         self.key = key
-        self.jose = OKPKey.import_key(key)
+
+    @property
+    def jose(self) -> OKPKey:
+        """The key for a general JOSE library (tools and tests; the protocol uses ``key``)."""
+        return OKPKey.import_key(self.key)
 
 
 class VerifyKey:
     def __init__(self, kid: str, key: Ed25519PublicKey) -> None:
         self.kid = kid
-        self.jose = OKPKey.import_key(key)
+        self.key = key
+
+    @property
+    def jose(self) -> OKPKey:
+        return OKPKey.import_key(self.key)
 
 
 class EncryptionKey:
@@ -83,13 +101,21 @@ class EncryptionKey:
 
     def __init__(self, kid: str, key: X25519PublicKey) -> None:
         self.kid = kid
-        self.jose = OKPKey.import_key(key)
+        self.key = key
+
+    @property
+    def jose(self) -> OKPKey:
+        return OKPKey.import_key(self.key)
 
 
 class DecryptionKey:
     def __init__(self, kid: str, key: X25519PrivateKey) -> None:
         self.kid = kid
-        self.jose = OKPKey.import_key(key)
+        self.key = key
+
+    @property
+    def jose(self) -> OKPKey:
+        return OKPKey.import_key(self.key)
 
 
 # (sender State, key id, signing time) -> the key valid then, or None: old keys keep
@@ -112,28 +138,23 @@ def sign_message(message: Message, signer: SigningKey) -> bytes:
     suite = SUITES[message.header.version]
     if message.header.sender_kid != signer.kid:
         raise ValueError("the header must name the key that signs it")
-    header = {"alg": suite.signature, "kid": signer.kid, "typ": MESSAGE_TYP}
-    token = jws.serialize_compact(
-        header, canonical(message.to_json()), signer.jose, algorithms=[suite.signature]
-    )
-    return token.encode("ascii")
+    header: dict[str, object] = {"alg": suite.signature, "kid": signer.kid, "typ": MESSAGE_TYP}
+    return jws_sign(header, canonical(message.to_json()), signer.key)
 
 
 def seal(message: Message, signer: SigningKey, recipient: EncryptionKey) -> str:
     """Sign with the sender's key, then encrypt to the recipient's key."""
     version = message.header.version
     suite = SUITES[version]
-    protected = {
-        "alg": suite.key_agreement,
-        "enc": suite.encryption,
+    if (suite.key_agreement, suite.encryption) != (KEY_AGREEMENT_ALG, CONTENT_ENC):
+        raise ValueError(f"{version}: no JWE implementation for its suite")
+    protected: dict[str, object] = {
         "kid": recipient.kid,
         "cty": MESSAGE_TYP,
         "ver": version,
         "thr": message.header.thread,
     }
-    return jwe.encrypt_compact(
-        protected, sign_message(message, signer), recipient.jose, registry=REGISTRIES[version]
-    )
+    return jwe_encrypt(protected, sign_message(message, signer), recipient.key)
 
 
 def _b64_json(segment: str, what: str) -> dict[str, object]:
@@ -196,16 +217,11 @@ def open_envelope(
     if decryption is None:
         raise EnvelopeError(Rejection.NOT_FOR_US, "encrypted to a key this node does not hold")
     try:
-        plaintext = jwe.decrypt_compact(
-            text, decryption.jose, registry=REGISTRIES[version]
-        ).plaintext
-    except Exception as exc:
+        plaintext = jwe_decrypt(text, decryption.key)[1]
+    except JoseError as exc:
         raise EnvelopeError(
-            Rejection.BAD_SIGNATURE,
-            f"decryption failed: the envelope was altered ({type(exc).__name__})",
+            Rejection.BAD_SIGNATURE, f"decryption failed: the envelope was altered ({exc})"
         ) from None
-    if plaintext is None:
-        raise EnvelopeError(Rejection.MALFORMED, "empty envelope")
     opened = _verify_inner(
         plaintext, suite, version, state=state, sender_key=sender_key, now=now, max_skew=max_skew
     )
@@ -237,8 +253,7 @@ def _verify_inner(
     now: datetime,
     max_skew: timedelta,
 ) -> Opened:
-    payload_bytes = _authenticate(signed, suite, sender_key)
-    payload = loads_strict(payload_bytes)  # already parsed once by _authenticate: cannot fail
+    payload_bytes, payload = _authenticate(signed, suite, sender_key)
     message = message_from_json(payload)
     if canonical(message.to_json()) != payload_bytes:
         raise EnvelopeError(Rejection.MALFORMED, "the signed message is not in canonical form")
@@ -267,8 +282,8 @@ def verify_signed_message(signed: bytes, sender_key: SenderKeyLookup) -> Opened:
     recipient are checked: those were the receiving node's to check on arrival."""
     # Every protocol version so far signs with the same suite; the signed header names
     # the version, checked against SUITES below once the signature holds.
-    payload_bytes = _authenticate(signed, SUITES[PROTOCOL_VERSION], sender_key)
-    message = message_from_json(loads_strict(payload_bytes))
+    payload_bytes, payload = _authenticate(signed, SUITES[PROTOCOL_VERSION], sender_key)
+    message = message_from_json(payload)
     if message.header.version not in SUITES:
         raise EnvelopeError(
             Rejection.UNSUPPORTED_VERSION, f"protocol version {message.header.version!r}"
@@ -278,14 +293,19 @@ def verify_signed_message(signed: bytes, sender_key: SenderKeyLookup) -> Opened:
     return Opened(message, hashlib.sha256(payload_bytes).hexdigest(), signed)
 
 
-def _authenticate(signed: bytes, suite: Suite, sender_key: SenderKeyLookup) -> bytes:
-    """Verify the inner JWS against the sender's registered key; return the signed bytes."""
+def _authenticate(
+    signed: bytes, suite: Suite, sender_key: SenderKeyLookup
+) -> tuple[bytes, dict[str, object]]:
+    """Verify the inner JWS against the sender's registered key; return the signed bytes
+    and their JSON (read strictly, before the signature is checked, to find the key)."""
     parts = signed.split(b".")
     if len(parts) != 3:
         raise EnvelopeError(
             Rejection.MALFORMED, "the signed message is not a JWS compact serialisation"
         )
     inner = _b64_json(parts[0].decode("ascii", "replace"), "JWS protected header")
+    if REFUSED_PARAMETERS.intersection(inner):
+        raise EnvelopeError(Rejection.MALFORMED, "the signed message uses a refused parameter")
     if inner.get("alg") != suite.signature or inner.get("typ") != MESSAGE_TYP:
         raise EnvelopeError(
             Rejection.MALFORMED,
@@ -314,13 +334,13 @@ def _authenticate(signed: bytes, suite: Suite, sender_key: SenderKeyLookup) -> b
             f"no key {sender_kid} of {sender} valid at {header['created_at']} in the register",
         )
     try:
-        verified = jws.deserialize_compact(signed, key.jose, algorithms=[suite.signature])
-    except Exception:
+        verified = jws_verify(signed, key.key)[1]
+    except JoseError:
         raise EnvelopeError(
             Rejection.BAD_SIGNATURE,
             f"the signature does not verify with {sender}'s key {sender_kid}",
         ) from None
-    return verified.payload
+    return verified, payload
 
 
 def dumps_problem(code: Rejection, detail: str) -> str:

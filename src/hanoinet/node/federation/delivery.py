@@ -31,6 +31,7 @@ from hanoinet.core.envelope import (
     EnvelopeError,
     Header,
     Message,
+    Receipt,
     Rejection,
     message_digest,
     negotiate,
@@ -212,32 +213,47 @@ def _deliver_to(state: str, batch: list[OutboxMessage], now: datetime) -> int:
     return _record_outcomes(target, batch, outcomes, version, now)
 
 
+def _check_receipt(target: Peer, row: OutboxMessage, receipt: str, version: str) -> Receipt:
+    """The peer's signed receipt for exactly this message and digest (or EnvelopeError)."""
+    key = receipt_verify_key(target, receipt_key_id(receipt))
+    if key is None:
+        raise EnvelopeError(Rejection.UNKNOWN_SENDER, "receipt signed by a key not in the register")
+    digest = message_digest(message_for(row, version))
+    return verify_receipt(receipt, key, message_id=row.message_id, digest=digest)
+
+
 def _record_outcomes(
     target: Peer, batch: list[OutboxMessage], outcomes: list[object], version: str, now: datetime
 ) -> int:
-    """Store each receipt after checking it; retry or dead-letter what was not accepted."""
+    """Store each receipt after checking it; retry or dead-letter what was not accepted.
+
+    The receipts are verified before the transaction: on SQLite it holds the database's
+    one write lock from its start, and the other lanes and workers would wait for the
+    cryptography.
+    """
+    checked: list[Receipt | EnvelopeError | dict[str, object]] = []
+    for row, outcome in zip(batch, outcomes, strict=True):
+        result = outcome if isinstance(outcome, dict) else {}
+        receipt = result.get("receipt")
+        if not isinstance(receipt, str):
+            checked.append(result)
+            continue
+        try:
+            checked.append(_check_receipt(target, row, receipt, version))
+        except EnvelopeError as exc:
+            checked.append(exc)
     arrived = timezone.now()
     actor = system_actor("federation delivery")
     done: list[OutboxMessage] = []
     events: list[AuditEvent] = []
     with transaction.atomic():
-        for row, outcome in zip(batch, outcomes, strict=True):
-            result = outcome if isinstance(outcome, dict) else {}
-            receipt = result.get("receipt")
-            if isinstance(receipt, str):
-                digest = message_digest(message_for(row, version))
-                try:
-                    key = receipt_verify_key(target, receipt_key_id(receipt))
-                    if key is None:
-                        raise EnvelopeError(
-                            Rejection.UNKNOWN_SENDER, "receipt signed by a key not in the register"
-                        )
-                    checked = verify_receipt(receipt, key, message_id=row.message_id, digest=digest)
-                except EnvelopeError as exc:
-                    _retry([row], now, f"bad receipt: {exc.detail}")
-                    continue
+        for row, check in zip(batch, checked, strict=True):
+            if isinstance(check, EnvelopeError):
+                _retry([row], now, f"bad receipt: {check.detail}")
+                continue
+            if isinstance(check, Receipt):
                 row.status = OutboxMessage.Status.DELIVERED
-                row.delivered_at, row.receipt, row.digest = arrived, receipt, digest
+                row.delivered_at, row.receipt, row.digest = arrived, check.token, check.digest
                 done.append(row)
                 events.append(
                     event(
@@ -247,15 +263,15 @@ def _record_outcomes(
                         object_id=row.message_id,
                         extra={
                             "to": row.recipient_state,
-                            "received_at": checked.payload["received_at"],
+                            "received_at": check.payload["received_at"],
                         },
                     )
                 )
                 continue
-            problem = result.get("problem")
+            problem = check.get("problem")
             problem = problem if isinstance(problem, dict) else {}
             code = str(problem.get("code", ""))
-            detail = str(problem.get("detail", result.get("deferred", "no answer")))
+            detail = str(problem.get("detail", check.get("deferred", "no answer")))
             if code in FINAL_REJECTIONS:
                 _dead([row], now, f"{code}: {detail}")
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -38,20 +38,54 @@ class Accepted:
 
 
 def receive_batch(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeError | None]:
-    """Receive several envelopes in one database transaction.
+    """Receive several envelopes, storing them in one database transaction.
 
     ``None`` in the result: deferred, because an earlier message of the same thread was
-    refused in this batch and taking this one would put it ahead. The messages are stored
-    with one INSERT; if a copy of one of them was stored concurrently (another batch, the
-    sender retrying), the batch is taken again one message at a time.
+    refused in this batch and taking this one would put it ahead. The envelopes are opened
+    and their receipts signed before the transaction: on SQLite a transaction holds the
+    database's one write lock from its start (BEGIN IMMEDIATE), and the cryptography inside
+    it kept every other inbox process and the worker waiting. Duplicates and replays are
+    checked inside it. The messages are stored with one INSERT; if a copy of one of them
+    was stored concurrently (another batch, the sender retrying), the batch is taken again
+    one message at a time.
     """
+    batch = _open_all(tokens, actor)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                return _receive_in_bulk(tokens, actor)
+                return _receive_in_bulk(batch, actor)
         except IntegrityError:
             pass
         return _receive_one_by_one(tokens, actor)
+
+
+@dataclass
+class _OpenedBatch:
+    """A batch after its cryptography: what each envelope is, before the database."""
+
+    results: list[Accepted | EnvelopeError | None]
+    refused: set[str | None] = field(default_factory=set)
+    events: list[AuditEvent] = field(default_factory=list)
+    # (position, the opened envelope, its thread in clear, the row to store with its receipt)
+    opened: list[tuple[int, Opened, str | None, InboxMessage]] = field(default_factory=list)
+
+
+def _open_all(tokens: list[str], actor: Actor) -> _OpenedBatch:
+    """Open every envelope and sign its receipt; a refusal defers its thread's later ones."""
+    batch = _OpenedBatch(results=[None] * len(tokens))
+    for index, token in enumerate(tokens):
+        thread = outer_thread(token)
+        if thread is not None and thread in batch.refused:
+            continue
+        try:
+            opened = _open(token)
+        except EnvelopeError as exc:
+            batch.results[index] = exc
+            batch.events.append(_rejected(actor, exc))
+            batch.refused.add(thread)
+            continue
+        batch.opened.append((index, opened, thread, _row(opened)))
+    return batch
 
 
 def _rejected(actor: Actor, exc: EnvelopeError) -> AuditEvent:
@@ -77,24 +111,12 @@ def _received(actor: Actor, opened: Opened) -> AuditEvent:
     )
 
 
-def _receive_in_bulk(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeError | None]:
-    results: list[Accepted | EnvelopeError | None] = [None] * len(tokens)
-    refused: set[str | None] = set()
-    events: list[AuditEvent] = []
-    opened_list: list[tuple[int, Opened, str | None]] = []
-    # 1. Open every envelope (the cryptography): a refusal defers its thread's later ones.
-    for index, token in enumerate(tokens):
-        thread = outer_thread(token)
-        if thread is not None and thread in refused:
-            continue
-        try:
-            opened_list.append((index, _open(token), thread))
-        except EnvelopeError as exc:
-            results[index] = exc
-            events.append(_rejected(actor, exc))
-            refused.add(thread)
-    # 2. Duplicates and replays, against what is stored and within the batch.
-    ids = [opened.message.header.id for _, opened, _ in opened_list]
+def _receive_in_bulk(batch: _OpenedBatch, actor: Actor) -> list[Accepted | EnvelopeError | None]:
+    results = list(batch.results)
+    refused = set(batch.refused)
+    events = list(batch.events)
+    # Duplicates and replays, against what is stored and within the batch.
+    ids = [opened.message.header.id for _, opened, _, _ in batch.opened]
     stored = {
         row.message_id: row
         for row in InboxMessage.objects.filter(message_id__in=ids).only(
@@ -102,12 +124,12 @@ def _receive_in_bulk(tokens: list[str], actor: Actor) -> list[Accepted | Envelop
         )
     }
     new: list[tuple[int, Opened, InboxMessage]] = []
-    for index, opened, thread in opened_list:
+    for index, opened, thread, row in batch.opened:
         header = opened.message.header
         if thread is not None and thread in refused:
             continue
         if header.type == PING_TYPE:
-            results[index] = Accepted(header.id, opened.digest, _receipt(opened), duplicate=False)
+            results[index] = Accepted(header.id, opened.digest, row.receipt, duplicate=False)
             continue
         previous = stored.get(header.id)
         if previous is not None:
@@ -124,10 +146,9 @@ def _receive_in_bulk(tokens: list[str], actor: Actor) -> list[Accepted | Envelop
             events.append(_rejected(actor, replayed))
             refused.add(thread)
             continue
-        row = _row(opened)
         stored[header.id] = row
         new.append((index, opened, row))
-    # 3. Store the new ones at once; their effects and audit in the same transaction.
+    # Store the new ones at once; their effects and audit in the same transaction.
     InboxMessage.objects.bulk_create([row for _, _, row in new])
     for index, opened, row in new:
         dispatch(row)
