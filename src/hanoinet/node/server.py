@@ -34,7 +34,10 @@ def serve(*, bind: str, workers: int) -> int:
                 "bind": bind,
                 "workers": workers,
                 "worker_class": "gthread",
-                "threads": 4,
+                # Two threads a process: one runs Python while the other waits on the
+                # database. More only queue on the GIL (bench/inbox.py, 2 cores, 2 workers:
+                # inbox p95 270-290 ms with 4 threads, 150-170 with 2, 175-190 with 1).
+                "threads": 2,
                 "timeout": 60,
                 "graceful_timeout": 20,
                 "accesslog": "-",

@@ -40,3 +40,20 @@ def test_hostile_values_are_escaped_and_rows_link_to_their_request(
     browser.post("/i18n/setlang/", {"language": "fr"})
     french = browser.get("/requests/", headers={"accept-language": "fr"}).content.decode()
     assert "<td>reçue</td><td>remis</td>" in french
+
+
+def test_the_filter_form_keeps_the_chosen_filters_and_offers_the_officer_s_kinds(
+    poc: User, verified_client: Callable[[User], Client]
+) -> None:
+    browser = verified_client(poc)
+    page = browser.get("/requests/?status=delivered&kind=preservation").content.decode()
+    assert '<option value="delivered" selected>delivered</option>' in page
+    assert '<option value="executed">executed</option>' in page
+    assert '<option value="preservation" selected>' in page
+    assert '<a class="button" href="/requests/new/preservation/">' in page
+    # A point of contact does not send mutual legal assistance requests.
+    assert 'href="/requests/new/mla/"' not in page
+    assert '<option value="mla"' not in page
+    # The table refreshing itself comes without the form.
+    partial = browser.get("/requests/", headers={"hx-request": "true"}).content.decode()
+    assert "<select" not in partial

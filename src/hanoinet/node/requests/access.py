@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
 from datetime import datetime, timedelta
 
@@ -30,12 +31,18 @@ CHANNEL_ROLES = {
 def kinds_for(user: User | None) -> list[str]:
     if user is None or not user.is_active:
         return []
-    roles = user.role_set()
-    return [
+    return list(_kinds_for_roles(user.role_set()))
+
+
+@functools.cache
+def _kinds_for_roles(roles: frozenset[str]) -> tuple[str, ...]:
+    # A page asks several times (filters, forms, the list itself): the answer depends on
+    # the role set only, which User.role_set() reads once per request.
+    return tuple(
         code
         for code, kind in KINDS.items()
         if any(CHANNEL_ROLES[c] in roles for c in kind.channels)
-    ]
+    )
 
 
 def may_handle(user: User | None, kind: str) -> bool:

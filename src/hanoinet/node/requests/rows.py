@@ -36,3 +36,25 @@ def request_rows(rows: Iterable[CooperationRequest], list_url: str) -> SafeStrin
             f"<td>{escape(row.reference or row.their_reference)}</td></tr>"
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+def new_request_links(kinds: Iterable[tuple[str, str]], list_url: str) -> SafeString:
+    """The "new request" button of each kind the officer may send."""
+    url = escape(list_url)
+    return mark_safe(  # noqa: S308 - every value is escaped
+        " ".join(
+            f'<a class="button" href="{url}new/{escape(code)}/">{escape(title)}</a>'
+            for code, title in kinds
+        )
+    )
+
+
+def options(choices: Iterable[tuple[str, str]], selected: str) -> SafeString:
+    """The ``<option>`` elements of a filter, the chosen one selected."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in choices
+        )
+    )

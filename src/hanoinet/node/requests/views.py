@@ -30,9 +30,21 @@ from hanoinet.node.requests import (
 )
 from hanoinet.node.requests.forms import DecisionForm, DraftForm
 from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest, RequestEvent
-from hanoinet.node.requests.rows import request_rows
+from hanoinet.node.requests.rows import new_request_links, options, request_rows
 
 PAGE_SIZE = 50
+# The columns the inbox rows show (rows.request_rows): nothing else is read or converted.
+ROW_COLUMNS = (
+    "code",
+    "direction",
+    "kind",
+    "counterpart",
+    "status",
+    "urgency",
+    "reference",
+    "their_reference",
+    "updated_at",
+)
 
 
 @require_GET
@@ -48,28 +60,32 @@ def list_view(request: HttpRequest) -> HttpResponse:
         page = 1
     # One row more than shown tells whether there is a next page, without a COUNT.
     start = (page - 1) * PAGE_SIZE
-    window = list(access.list_requests(actor, **filters)[start : start + PAGE_SIZE + 1])
+    window = list(
+        access.list_requests(actor, **filters).only(*ROW_COLUMNS)[start : start + PAGE_SIZE + 1]
+    )
     rows, has_next = window[:PAGE_SIZE], len(window) > PAGE_SIZE
     query = urlencode({key: value for key, value in filters.items() if value})
-    template = (
-        "requests/partials/table.html" if getattr(request, "htmx", False) else "requests/list.html"
-    )
-    return render(
-        request,
-        template,
-        {
-            "rows": rows,
-            "row_html": request_rows(rows, reverse("requests:list")),
-            "filters": filters,
-            "page": page,
-            "has_next": has_next,
-            "query": query,
-            "kinds": [
-                (code, translate(KINDS[code].title)) for code in access.kinds_for(actor.user)
-            ],
-            "statuses": [(s.value, label) for s, label in STATUS_LABELS.items()],
-        },
-    )
+    list_url = reverse("requests:list")
+    context: dict[str, object] = {
+        "rows": rows,
+        "row_html": request_rows(rows, list_url),
+        "filters": filters,
+        "page": page,
+        "has_next": has_next,
+        "query": query,
+    }
+    if getattr(request, "htmx", False):  # the table refreshing itself: no form around it
+        return render(request, "requests/partials/table.html", context)
+    # The form's choices are built here, escaped, like the rows: the template loops over
+    # them cost more than the rest of the page.
+    kinds = [(code, translate(KINDS[code].title)) for code in access.kinds_for(actor.user)]
+    statuses = [(str(status), str(label)) for status, label in STATUS_LABELS.items()]
+    context |= {
+        "new_links": new_request_links(kinds, list_url),
+        "kind_options": options(kinds, filters["kind"]),
+        "status_options": options(statuses, filters["status"]),
+    }
+    return render(request, "requests/list.html", context)
 
 
 @require_GET

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,14 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reverse(self.url_name, get_script_prefix(), get_urlconf())
+
+
+@functools.cache
+def _reverse(url_name: str, prefix: str, urlconf: str | None) -> str:
+    # Every page draws the navigation: its URLs change only with the script prefix or
+    # the URLconf, so each is reversed once per process, not once per page.
+    return reverse(url_name, urlconf=urlconf)
 
 
 NAVIGATION = (
