@@ -157,6 +157,11 @@ def new_view(request: HttpRequest, kind: str) -> HttpResponse:
 def detail_view(request: HttpRequest, code: str) -> HttpResponse:
     actor = actor_from_request(request)
     row = access.get_request(actor, code)
+    # The timeline first, then the request again, as the API does: a peer's status
+    # message changes both in one transaction, read here by two queries. In this order
+    # the page never shows an event beside the fields it has not yet changed.
+    timeline = list(row.events.all())
+    row.refresh_from_db()
     kind = KINDS[row.kind]
     side = actions.side_of(row)
     events = [
@@ -240,7 +245,7 @@ def detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "can_report_provider": row.kind == "preservation"
             and row.direction == "incoming"
             and row.status in (Status.IN_PROGRESS, Status.EXECUTED, Status.PARTIALLY_EXECUTED),
-            "events": row.events.all(),
+            "events": timeline,
             "followup_kinds": [
                 (code, translate(KINDS[code].title))
                 for code in access.kinds_for(actor.user)
