@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -31,6 +32,9 @@ from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_RATIO = 0.40
+
+if TYPE_CHECKING:
+    from hanoinet.core.envelope import Message, SigningKey
 TARGET_P99_MS = 50.0
 
 
@@ -115,6 +119,22 @@ def group_cpu_seconds(group: int) -> float:
     return total / ticks
 
 
+def to_khm(signer: SigningKey, type: str, body: dict[str, object]) -> Message:
+    """A new message from VNM to KHM, created now."""
+    from django.utils import timezone
+
+    from hanoinet.core.envelope import new_message
+
+    return new_message(
+        sender="VNM",
+        sender_kid=signer.kid,
+        recipient="KHM",
+        type=type,
+        body=body,
+        now=timezone.now(),
+    )
+
+
 def warm_receivers(count: int) -> None:
     """Signed pings to the receiver, each on a new connection: a kept-alive connection stays
     with the server process that accepted it, and every process should have served the
@@ -123,21 +143,14 @@ def warm_receivers(count: int) -> None:
 
     from django.utils import timezone
 
-    from hanoinet.core.envelope import new_message, seal
+    from hanoinet.core.envelope import seal
     from hanoinet.node.federation.keyring import own_signer, peer
     from hanoinet.node.federation.transport import ENVELOPE_CONTENT_TYPE
 
     signer = own_signer()
     target = peer("KHM", timezone.now())
     for _ in range(count):
-        message = new_message(
-            sender="VNM",
-            sender_kid=signer.kid,
-            recipient="KHM",
-            type="federation.ping",
-            body={},
-            now=timezone.now(),
-        )
+        message = to_khm(signer, "federation.ping", {})
         request = urllib.request.Request(  # noqa: S310 - our own test server
             target.inbox_url,
             data=seal(message, signer, target.encryption).encode(),
@@ -213,13 +226,7 @@ def latency_run(samples: int) -> tuple[float, float]:
     """One message at a time at 20/s: seal, POST, inbox, database, receipt, verify."""
     from django.utils import timezone
 
-    from hanoinet.core.envelope import (
-        message_digest,
-        new_message,
-        receipt_key_id,
-        seal,
-        verify_receipt,
-    )
+    from hanoinet.core.envelope import message_digest, receipt_key_id, seal, verify_receipt
     from hanoinet.node.federation.keyring import own_signer, peer, receipt_verify_key
     from hanoinet.node.federation.transport import ENVELOPE_CONTENT_TYPE, post
 
@@ -227,14 +234,7 @@ def latency_run(samples: int) -> tuple[float, float]:
     target = peer("KHM", timezone.now())
     times = []
     for i in range(samples):
-        message = new_message(
-            sender="VNM",
-            sender_kid=signer.kid,
-            recipient="KHM",
-            type="message.note",
-            body={"n": i, "text": "x" * 200},
-            now=timezone.now(),
-        )
+        message = to_khm(signer, "message.note", {"n": i, "text": "x" * 200})
         started = time.perf_counter()
         token = seal(message, signer, target.encryption)
         answer = post(target.inbox_url, token.encode(), ENVELOPE_CONTENT_TYPE).json()

@@ -28,9 +28,10 @@ from hanoinet.core.envelope import (
     verify_receipt,
     verify_signed_message,
 )
-from hanoinet.core.envelope.seal import REGISTRIES, sign_message
+from hanoinet.core.envelope.seal import sign_message
 from hanoinet.core.jsonio import canonical
 from hanoinet.core.keys import NodeKeys, generate_node_keys
+from tests.core.envelope.joserfc_oracle import REGISTRY, okp
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 VNM = generate_node_keys()
@@ -207,7 +208,7 @@ def test_a_signed_message_in_non_canonical_form_is_refused() -> None:
     from joserfc import jwe, jws
 
     header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
-    resigned = jws.serialize_compact(header, loose, signer(VNM).jose, algorithms=["Ed25519"])
+    resigned = jws.serialize_compact(header, loose, okp(signer(VNM).key), algorithms=["Ed25519"])
     protected = {
         "alg": "ECDH-ES+A256KW",
         "enc": "A256GCM",
@@ -217,7 +218,7 @@ def test_a_signed_message_in_non_canonical_form_is_refused() -> None:
         "thr": sent.header.thread,
     }
     token = jwe.encrypt_compact(
-        protected, resigned.encode(), encryption(KHM).jose, registry=REGISTRIES["hanoinet/1"]
+        protected, resigned.encode(), okp(encryption(KHM).key), registry=REGISTRY
     )
     assert rejected(token) is Rejection.MALFORMED
 
@@ -276,7 +277,7 @@ def test_a_stored_signed_message_verifies_on_its_own_long_after_it_expired() -> 
 
     def resigned(payload: bytes) -> bytes:
         return jws.serialize_compact(
-            header, payload, signer(VNM).jose, algorithms=["Ed25519"]
+            header, payload, okp(signer(VNM).key), algorithms=["Ed25519"]
         ).encode()
 
     loose = resigned(json.dumps(sent.to_json(), indent=1).encode())

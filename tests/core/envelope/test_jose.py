@@ -34,13 +34,12 @@ from hanoinet.core.envelope.jose import (
     jws_sign,
     jws_verify,
 )
-from hanoinet.core.envelope.seal import REGISTRIES
 from hanoinet.core.keys import generate_node_keys
+from tests.core.envelope.joserfc_oracle import REGISTRY, okp
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 SIGNER = Ed25519PrivateKey.generate()
 RECIPIENT = X25519PrivateKey.generate()
-REGISTRY = REGISTRIES["hanoinet/1"]
 HEADER: dict[str, object] = {"kid": "k", "cty": "x", "ver": "hanoinet/1", "thr": "t"}
 
 
@@ -61,10 +60,10 @@ def test_our_envelope_opens_with_joserfc() -> None:
     encryption = EncryptionKey(khm.encryption_key_id(), khm.encryption.public_key())
     token = seal(message, SigningKey(vnm.signing_key_id(), vnm.signing), encryption)
     decryption = DecryptionKey(khm.encryption_key_id(), khm.encryption)
-    inner = jwe.decrypt_compact(token, decryption.jose, registry=REGISTRY).plaintext
+    inner = jwe.decrypt_compact(token, okp(decryption.key), registry=REGISTRY).plaintext
     assert inner is not None
     verify = VerifyKey(vnm.signing_key_id(), vnm.signing.public_key())
-    signed = jws.deserialize_compact(inner, verify.jose, algorithms=["Ed25519"])
+    signed = jws.deserialize_compact(inner, okp(verify.key), algorithms=["Ed25519"])
     opened = open_envelope(
         token,
         state="KHM",
@@ -112,7 +111,7 @@ def test_receipts_verify_with_joserfc() -> None:
         signer=SigningKey(key.signing_key_id(), key.signing),
     )
     verify = VerifyKey(key.signing_key_id(), key.signing.public_key())
-    assert jws.deserialize_compact(receipt.token, verify.jose, algorithms=["Ed25519"])
+    assert jws.deserialize_compact(receipt.token, okp(verify.key), algorithms=["Ed25519"])
     assert verify_receipt(receipt.token, verify, message_id="m", digest="d").received_at == NOW
 
 

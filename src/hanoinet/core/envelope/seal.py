@@ -19,9 +19,6 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from joserfc import jwe
-from joserfc.jwk import OKPKey
-from joserfc.registry import HeaderParameter
 
 from hanoinet.core.envelope.errors import EnvelopeError, Rejection
 from hanoinet.core.envelope.jose import (
@@ -55,21 +52,6 @@ MESSAGE_TYP = "hanoinet-msg+jws"
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 
-def _registry(suite: Suite) -> jwe.JWERegistry:
-    # "ver" is our one private header parameter: the protocol version, authenticated as
-    # part of the JWE's additional data so that no one can downgrade it in transit.
-    return jwe.JWERegistry(
-        header_registry={
-            "ver": HeaderParameter("hanoinet protocol version", "str", required=True),
-            # The thread in clear (a random id, no content): a batch receiver defers later
-            # messages of a thread whose earlier message it refused, so order holds.
-            "thr": HeaderParameter("hanoinet thread id", "str", required=True),
-        },
-        algorithms=[suite.key_agreement, suite.encryption],
-    )
-
-
-REGISTRIES: Final = {version: _registry(suite) for version, suite in SUITES.items()}
 DEFAULT_MAX_SKEW = timedelta(minutes=5)
 
 
@@ -80,20 +62,11 @@ class SigningKey:
         self.kid = kid
         self.key = key
 
-    @property
-    def jose(self) -> OKPKey:
-        """The key for a general JOSE library (tools and tests; the protocol uses ``key``)."""
-        return OKPKey.import_key(self.key)
-
 
 class VerifyKey:
     def __init__(self, kid: str, key: Ed25519PublicKey) -> None:
         self.kid = kid
         self.key = key
-
-    @property
-    def jose(self) -> OKPKey:
-        return OKPKey.import_key(self.key)
 
 
 class EncryptionKey:
@@ -103,19 +76,11 @@ class EncryptionKey:
         self.kid = kid
         self.key = key
 
-    @property
-    def jose(self) -> OKPKey:
-        return OKPKey.import_key(self.key)
-
 
 class DecryptionKey:
     def __init__(self, kid: str, key: X25519PrivateKey) -> None:
         self.kid = kid
         self.key = key
-
-    @property
-    def jose(self) -> OKPKey:
-        return OKPKey.import_key(self.key)
 
 
 # (sender State, key id, signing time) -> the key valid then, or None: old keys keep
@@ -151,7 +116,11 @@ def seal(message: Message, signer: SigningKey, recipient: EncryptionKey) -> str:
     protected: dict[str, object] = {
         "kid": recipient.kid,
         "cty": MESSAGE_TYP,
+        # The protocol version, authenticated as the JWE's additional data: no one can
+        # downgrade it in transit.
         "ver": version,
+        # The thread in clear (a random id, no content): a batch receiver defers later
+        # messages of a thread whose earlier message it refused, so order holds.
         "thr": message.header.thread,
     }
     return jwe_encrypt(protected, sign_message(message, signer), recipient.key)
