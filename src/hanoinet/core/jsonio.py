@@ -49,6 +49,11 @@ def _depth(value: object, limit: int) -> int:
     return deepest
 
 
+# One decoder for every call: ``json.loads`` with hooks builds a new one each time, which
+# cost as much as parsing a federation header.
+_STRICT = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+
+
 def loads_strict(text: str | bytes) -> object:
     """Parse JSON, refusing duplicate keys, NaN/Infinity and deep nesting.
 
@@ -64,8 +69,10 @@ def loads_strict(text: str | bytes) -> object:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise JsonError(f"not UTF-8 text (byte {exc.start})") from None
+    if text.startswith("\ufeff"):
+        raise JsonError("not valid JSON: a byte order mark at the start")
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        value = _STRICT.decode(text)
     except json.JSONDecodeError as exc:
         raise JsonError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

@@ -26,6 +26,7 @@ from hanoinet.core.envelope import (
 )
 from hanoinet.core.envelope.jose import (
     JoseError,
+    _concat_kdf,
     b64d,
     b64e,
     jwe_decrypt,
@@ -204,3 +205,28 @@ def test_malformed_envelopes_are_refused(mangle: object) -> None:
     parts = jwe_encrypt(HEADER, b"x", RECIPIENT.public_key()).split(".")
     with pytest.raises(JoseError):
         jwe_decrypt(".".join(mangle(parts)), RECIPIENT)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{}, {"apu": "", "apv": ""}, {"apu": "QWxpY2U", "apv": "Qm9i"}, {"apv": "Qm9i"}],
+)
+def test_key_derivation_is_the_concat_kdf(header: dict[str, object]) -> None:
+    import os
+    import struct
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.concatkdf import ConcatKDFHash
+
+    def field(value: bytes) -> bytes:
+        return struct.pack(">I", len(value)) + value
+
+    shared = os.urandom(32)
+    other = (
+        field(b"ECDH-ES+A256KW")
+        + field(base64.urlsafe_b64decode(str(header.get("apu", "")) + "=="))
+        + field(base64.urlsafe_b64decode(str(header.get("apv", "")) + "=="))
+        + struct.pack(">I", 256)
+    )
+    expected = ConcatKDFHash(hashes.SHA256(), 32, otherinfo=other).derive(shared)
+    assert _concat_kdf(shared, header) == expected

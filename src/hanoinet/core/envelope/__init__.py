@@ -20,6 +20,7 @@ from hanoinet.core.envelope.seal import (
     DecryptionKey,
     EncryptionKey,
     Opened,
+    Sealed,
     SenderKeyLookup,
     SigningKey,
     VerifyKey,
@@ -27,6 +28,7 @@ from hanoinet.core.envelope.seal import (
     open_envelope,
     outer_thread,
     seal,
+    seal_with_digest,
     verify_signed_message,
 )
 
@@ -42,6 +44,7 @@ __all__ = [
     "Opened",
     "Receipt",
     "Rejection",
+    "Sealed",
     "SenderKeyLookup",
     "SigningKey",
     "VerifyKey",
@@ -52,6 +55,7 @@ __all__ = [
     "outer_thread",
     "receipt_key_id",
     "seal",
+    "seal_with_digest",
     "sign_receipt",
     "verify_receipt",
     "verify_signed_message",

@@ -25,17 +25,16 @@ b'hello'
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
 import struct
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.concatkdf import ConcatKDFHash
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -128,12 +127,27 @@ def _concat_kdf(shared: bytes, header: dict[str, object]) -> bytes:
     if not isinstance(apu, str) or not isinstance(apv, str):
         raise JoseError("apu and apv are base64url strings")
     other = (
-        field(KEY_AGREEMENT_ALG.encode("ascii"))
+        _NO_PARTY_INFO
+        if not apu and not apv
+        else field(KEY_AGREEMENT_ALG.encode("ascii"))
         + field(b64d(apu))
         + field(b64d(apv))
         + struct.pack(">I", 256)
     )
-    return ConcatKDFHash(hashes.SHA256(), 32, otherinfo=other).derive(shared)
+    # NIST SP 800-56A Concat KDF for a 256-bit key with SHA-256 is one round:
+    # SHA-256(counter 1 || Z || OtherInfo). Written out because building the
+    # ``ConcatKDFHash`` object cost more than the hash (checked against it in the tests).
+    return hashlib.sha256(b"\x00\x00\x00\x01" + shared + other).digest()
+
+
+# OtherInfo without apu and apv (what hanoinet sends): AlgorithmID, two empty party
+# infos, the key length in bits.
+_NO_PARTY_INFO = (
+    struct.pack(">I", len(KEY_AGREEMENT_ALG))
+    + KEY_AGREEMENT_ALG.encode("ascii")
+    + struct.pack(">II", 0, 0)
+    + struct.pack(">I", 256)
+)
 
 
 def jwe_encrypt(header: dict[str, object], plaintext: bytes, recipient: X25519PublicKey) -> str:

@@ -33,10 +33,9 @@ from hanoinet.core.envelope import (
     Message,
     Receipt,
     Rejection,
-    message_digest,
     negotiate,
     receipt_key_id,
-    seal,
+    seal_with_digest,
     verify_receipt,
 )
 from hanoinet.node.audit.actor import system_actor
@@ -190,13 +189,13 @@ def _deliver_to(state: str, batch: list[OutboxMessage], now: datetime) -> int:
         _retry(batch, now, f"{state} speaks none of {', '.join(SUPPORTED_VERSIONS)}")
         return 0
     signer = own_signer()
-    envelopes = []
+    sealed = []
     for row in batch:
         if row.sender_kid != signer.kid:
             row.sender_kid = signer.kid  # our key rotated since it was queued
             OutboxMessage.objects.filter(pk=row.pk).update(sender_kid=signer.kid)
-        envelopes.append(seal(message_for(row, version), signer, target.encryption))
-    body = json.dumps({"envelopes": envelopes}).encode()
+        sealed.append(seal_with_digest(message_for(row, version), signer, target.encryption))
+    body = json.dumps({"envelopes": [envelope.token for envelope in sealed]}).encode()
     try:
         answer = post(target.inbox_url, body, BATCH_CONTENT_TYPE)
         results = answer.json() if answer.status == 200 else None
@@ -210,20 +209,23 @@ def _deliver_to(state: str, batch: list[OutboxMessage], now: datetime) -> int:
         _retry(batch, now, str(exc))
         return 0
     _peer_ok(state, now)
-    return _record_outcomes(target, batch, outcomes, version, now)
+    return _record_outcomes(target, batch, outcomes, [e.digest for e in sealed], now)
 
 
-def _check_receipt(target: Peer, row: OutboxMessage, receipt: str, version: str) -> Receipt:
+def _check_receipt(target: Peer, row: OutboxMessage, receipt: str, digest: str) -> Receipt:
     """The peer's signed receipt for exactly this message and digest (or EnvelopeError)."""
     key = receipt_verify_key(target, receipt_key_id(receipt))
     if key is None:
         raise EnvelopeError(Rejection.UNKNOWN_SENDER, "receipt signed by a key not in the register")
-    digest = message_digest(message_for(row, version))
     return verify_receipt(receipt, key, message_id=row.message_id, digest=digest)
 
 
 def _record_outcomes(
-    target: Peer, batch: list[OutboxMessage], outcomes: list[object], version: str, now: datetime
+    target: Peer,
+    batch: list[OutboxMessage],
+    outcomes: list[object],
+    digests: list[str],
+    now: datetime,
 ) -> int:
     """Store each receipt after checking it; retry or dead-letter what was not accepted.
 
@@ -232,14 +234,14 @@ def _record_outcomes(
     cryptography.
     """
     checked: list[Receipt | EnvelopeError | dict[str, object]] = []
-    for row, outcome in zip(batch, outcomes, strict=True):
+    for row, outcome, digest in zip(batch, outcomes, digests, strict=True):
         result = outcome if isinstance(outcome, dict) else {}
         receipt = result.get("receipt")
         if not isinstance(receipt, str):
             checked.append(result)
             continue
         try:
-            checked.append(_check_receipt(target, row, receipt, version))
+            checked.append(_check_receipt(target, row, receipt, digest))
         except EnvelopeError as exc:
             checked.append(exc)
     arrived = timezone.now()

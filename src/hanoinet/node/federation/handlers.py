@@ -31,6 +31,10 @@ def handles(message_type: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
+def has_handler(message_type: str) -> bool:
+    return message_type in _HANDLERS
+
+
 def dispatch(message: InboxMessage) -> None:
     """Run the type's handler, then page the 24/7 unit for urgent and emergency messages."""
     handler = _HANDLERS.get(message.message_type)

@@ -43,16 +43,23 @@ def _own(folder: Path) -> tuple[SigningKey, dict[str, DecryptionKey]]:
     return signer, decryption
 
 
+@functools.cache
+def _own_in(folder: str) -> tuple[SigningKey, dict[str, DecryptionKey]]:
+    # Keyed by the setting's text: building a Path for every message cost more than this.
+    return _own(Path(folder))
+
+
 def own_signer() -> SigningKey:
-    return _own(Path(settings.HANOINET_KEYS_DIR))[0]
+    return _own_in(str(settings.HANOINET_KEYS_DIR))[0]
 
 
 def own_decryption_keys() -> dict[str, DecryptionKey]:
-    return _own(Path(settings.HANOINET_KEYS_DIR))[1]
+    return _own_in(str(settings.HANOINET_KEYS_DIR))[1]
 
 
 def forget_own_keys() -> None:
     """After a key rotation, or in tests that switch data folders."""
+    _own_in.cache_clear()
     _own.cache_clear()
 
 
