@@ -230,3 +230,45 @@ def test_key_derivation_is_the_concat_kdf(header: dict[str, object]) -> None:
     )
     expected = ConcatKDFHash(hashes.SHA256(), 32, otherinfo=other).derive(shared)
     assert _concat_kdf(shared, header) == expected
+
+
+def test_signatures_are_openssls_bytes_and_verify_alike() -> None:
+    """Ed25519 runs in libsodium: the same deterministic signature as OpenSSL's, and the
+    same verdicts, on good, altered and foreign signatures."""
+    import os
+
+    from hanoinet.core.envelope.jose import ed25519_sign, ed25519_verify
+
+    key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    for size in (0, 1, 64, 1000):
+        data = os.urandom(size)
+        signature = ed25519_sign(key, data)
+        assert signature == key.sign(data)
+        assert ed25519_verify(key.public_key(), signature, data)
+        flipped = bytes([signature[0] ^ 1]) + signature[1:]
+        assert not ed25519_verify(key.public_key(), flipped, data)
+        assert not ed25519_verify(other.public_key(), signature, data)
+        assert not ed25519_verify(key.public_key(), signature, data + b"x")
+        assert not ed25519_verify(key.public_key(), signature[:63], data)
+
+
+def test_key_agreement_is_openssls() -> None:
+    import os
+
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+    from hanoinet.core.envelope.jose import _x25519
+
+    for _ in range(5):
+        ours, theirs = X25519PrivateKey.generate(), X25519PrivateKey.generate()
+        public = theirs.public_key().public_bytes_raw()
+        assert _x25519(ours.private_bytes_raw(), public) == ours.exchange(theirs.public_key())
+        scalar = os.urandom(32)  # unclamped: both sides clamp the same way
+        from_scalar = X25519PrivateKey.from_private_bytes(scalar)
+        assert _x25519(scalar, public) == from_scalar.exchange(
+            X25519PublicKey.from_public_bytes(public)
+        )
+    with pytest.raises(ValueError, match="small-order"):
+        _x25519(os.urandom(32), bytes(32))
+    with pytest.raises(ValueError, match="32 bytes"):
+        _x25519(os.urandom(32), bytes(31))
