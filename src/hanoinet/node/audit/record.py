@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
+from django.utils import timezone
 
 from hanoinet.node.audit.actor import Actor
 from hanoinet.node.audit.models import AuditEvent
+from hanoinet.node.rows import insert_rows, new_row
 
 Outcome = AuditEvent.Outcome
 
@@ -23,37 +25,31 @@ def event(
     extra: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """An unsaved event, for :func:`record_many`."""
-    return AuditEvent(
-        actor=actor.user,
-        actor_label=actor.label,
-        action=action,
-        outcome=outcome,
-        object_type=object_type,
-        object_id=object_id,
-        reason=reason,
-        client_ip=actor.client_ip,
-        user_agent=actor.user_agent,
-        extra=extra or {},
+    appended = new_row(
+        AuditEvent,
+        {
+            "at": timezone.now(),
+            "actor_id": None,
+            "actor_label": actor.label,
+            "action": action,
+            "outcome": outcome,
+            "object_type": object_type,
+            "object_id": object_id,
+            "reason": reason,
+            "client_ip": actor.client_ip,
+            "user_agent": actor.user_agent,
+            "extra": extra or {},
+        },
     )
+    if actor.user is not None:
+        appended.actor = actor.user
+    return appended
 
 
 def record_many(events: list[AuditEvent]) -> None:
-    """Append many events with one prepared INSERT run for each (batches of federation
-    messages). ``bulk_create`` builds SQL with a placeholder per field and row, which cost
-    as much as an event's share of the cryptography; each value is still prepared by its
-    field, as ``save`` does. The events get no primary key back (none is needed)."""
-    if not events:
-        return
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    rows = [
-        tuple(f.get_db_prep_save(f.pre_save(appended, True), connection) for f in fields)
-        for appended in events
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608 - our own table and columns
+    """Append many events with one prepared INSERT run for all (batches of federation
+    messages, where the ORM's per-row work cost as much as a message's cryptography)."""
+    insert_rows(AuditEvent, events)
 
 
 def record(

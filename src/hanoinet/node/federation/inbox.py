@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hanoinet.core.envelope import (
@@ -23,6 +23,7 @@ from hanoinet.node.audit.record import event, record_many
 from hanoinet.node.federation.handlers import dispatch, has_handler
 from hanoinet.node.federation.keyring import own_decryption_keys, own_signer, peer_verify_key
 from hanoinet.node.federation.models import InboxMessage
+from hanoinet.node.rows import insert_rows, new_row
 
 logger = logging.getLogger("hanoinet.federation")
 
@@ -159,30 +160,15 @@ def _receive_in_bulk(batch: _OpenedBatch, actor: Actor) -> list[Accepted | Envel
 
 
 def _insert(rows: list[InboxMessage]) -> None:
-    """One prepared INSERT run for every row (executemany). ``bulk_create`` builds SQL with
-    a placeholder per field and row, which cost more here than opening the envelopes;
-    each value is still prepared by its field, as ``save`` does. The rows then get their
-    primary keys, in one query, when a handler will see them."""
-    if not rows:
-        return
-    fields = [f for f in InboxMessage._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    table = quote(InboxMessage._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    values = [
-        tuple(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields) for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608 - our own table and columns
+    """Store a batch with one prepared INSERT; the rows then get their primary keys, in
+    one query, when a handler will see them."""
+    insert_rows(InboxMessage, rows)
     handled = {row.message_id: row for row in rows if has_handler(row.message_type)}
     if handled:
         for message_id, pk in InboxMessage.objects.filter(message_id__in=handled).values_list(
             "message_id", "pk"
         ):
             handled[message_id].pk = pk
-    for row in rows:
-        row._state.adding = False  # as after save(): the row is in the database
 
 
 def _receive_one_by_one(tokens: list[str], actor: Actor) -> list[Accepted | EnvelopeError | None]:
@@ -218,19 +204,23 @@ def _open(token: str | bytes) -> Opened:
 
 def _row(opened: Opened) -> InboxMessage:
     header = opened.message.header
-    return InboxMessage(
-        message_id=header.id,
-        sender_state=header.sender,
-        sender_kid=header.sender_kid,
-        message_type=header.type,
-        thread_id=header.thread,
-        in_reply_to=header.in_reply_to or "",
-        body=dict(opened.message.body),
-        created_at=header.created_at,
-        expires_at=header.expires_at,
-        digest=opened.digest,
-        receipt=_receipt(opened),
-        signed=opened.signed.decode("ascii"),
+    return new_row(
+        InboxMessage,
+        {
+            "message_id": header.id,
+            "sender_state": header.sender,
+            "sender_kid": header.sender_kid,
+            "message_type": header.type,
+            "thread_id": header.thread,
+            "in_reply_to": header.in_reply_to or "",
+            "body": dict(opened.message.body),
+            "created_at": header.created_at,
+            "expires_at": header.expires_at,
+            "received_at": timezone.now(),
+            "digest": opened.digest,
+            "receipt": _receipt(opened),
+            "signed": opened.signed.decode("ascii"),
+        },
     )
 
 
