@@ -293,3 +293,26 @@ def test_a_stored_signed_message_verifies_on_its_own_long_after_it_expired() -> 
 def test_negotiation_picks_the_newest_common_version() -> None:
     assert negotiate(("hanoinet/2", "hanoinet/1"), ("hanoinet/1", "hanoinet/2")) == "hanoinet/2"
     assert negotiate(("hanoinet/1",), ("hanoinet/2",)) is None
+
+
+@pytest.mark.parametrize("segment", [0, 1, 2])
+def test_loose_base64url_inside_a_signed_message_is_refused(segment: int) -> None:
+    """Padding in any segment of the signed message: the signature covers the exact
+    characters, and base64url in JOSE has no padding, so it cannot count as signed."""
+    from hanoinet.core.envelope.jose import jwe_encrypt
+
+    sent = message()
+    parts = sign_message(sent, signer(VNM)).decode().split(".")
+    if len(parts[segment]) % 4 == 0:
+        pytest.skip("this segment needs no padding")
+    parts[segment] += "=" * (-len(parts[segment]) % 4)
+    protected = {
+        "kid": KHM.encryption_key_id(),
+        "cty": "hanoinet-msg+jws",
+        "ver": "hanoinet/1",
+        "thr": sent.header.thread,
+    }
+    token = jwe_encrypt(protected, ".".join(parts).encode(), KHM.encryption.public_key())
+    assert rejected(token) is Rejection.BAD_SIGNATURE
+    # The same message, sealed properly, opens.
+    assert open_at_khm(seal(sent, signer(VNM), encryption(KHM))).message == sent

@@ -215,12 +215,20 @@ def jwe_encrypt(header: dict[str, object], plaintext: bytes, recipient: X25519Pu
     )
 
 
-def jwe_decrypt(token: str, key: X25519PrivateKey) -> tuple[dict[str, object], bytes]:
-    """Decrypt an ECDH-ES+A256KW / A256GCM JWE compact serialisation."""
+def read_protected_header(segment: str | bytes) -> dict[str, object]:
+    """A protected header read strictly (base64url, JSON object, no refused parameter)."""
+    return _read_header(segment)
+
+
+def jwe_decrypt(
+    token: str, key: X25519PrivateKey, *, header: dict[str, object] | None = None
+) -> tuple[dict[str, object], bytes]:
+    """Decrypt an ECDH-ES+A256KW / A256GCM JWE compact serialisation. ``header``: its
+    protected header as ``read_protected_header`` gave it, when the caller has read it."""
     parts = token.split(".")
     if len(parts) != 5:
         raise JoseError("not a JWE compact serialisation (5 parts)")
-    header = _read_header(parts[0])
+    header = _read_header(parts[0]) if header is None else header
     if header.get("alg") != KEY_AGREEMENT_ALG or header.get("enc") != CONTENT_ENC:
         raise JoseError(f"expected {KEY_AGREEMENT_ALG} with {CONTENT_ENC}")
     epk = header.get("epk")
