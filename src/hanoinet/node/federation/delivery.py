@@ -13,9 +13,9 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -72,6 +72,12 @@ def _claimable(now: datetime) -> Q:
 
 def claim(now: datetime, limit: int) -> list[OutboxMessage]:
     """Claim up to ``limit`` due messages, keeping each thread's order."""
+    return _claim(now, limit)[0]
+
+
+def _claim(now: datetime, limit: int) -> tuple[list[OutboxMessage], bool]:
+    """The claimed messages, and whether any was due (another worker or lane may have
+    claimed them between the look and the claim)."""
     resting = list(PeerStatus.objects.filter(backoff_until__gt=now).values_list("state", flat=True))
     candidates = list(
         OutboxMessage.objects.filter(_claimable(now), next_attempt_at__lte=now)
@@ -80,7 +86,7 @@ def claim(now: datetime, limit: int) -> list[OutboxMessage]:
         .values_list("id", flat=True)[:limit]
     )
     if not candidates:
-        return []
+        return [], False
     token = f"{worker_name()}:{uuid.uuid4().hex[:8]}"
     # The lease outlives a batch (at most two HTTP timeouts); a worker killed mid-batch
     # leaves its messages claimed until the lease lapses, then they go again.
@@ -89,7 +95,7 @@ def claim(now: datetime, limit: int) -> list[OutboxMessage]:
         claimed_by=token, claimed_until=now + lease
     )
     mine = list(OutboxMessage.objects.filter(claimed_by=token, status=PENDING).order_by("id"))
-    return _keep_thread_prefixes(mine)
+    return _keep_thread_prefixes(mine), True
 
 
 def _keep_thread_prefixes(mine: list[OutboxMessage]) -> list[OutboxMessage]:
@@ -136,26 +142,54 @@ def message_for(row: OutboxMessage, version: str) -> Message:
     return Message(header, row.body)
 
 
+# How long one call of ``deliver_due`` keeps claiming while messages are due: the worker
+# runs its other jobs (pings, paging escalations) between calls.
+ROUND_SECONDS = 1.0
+# A lane that finds due messages but claims none (another lane or worker took them
+# between its look and its claim, or a thread waits for an earlier message) looks again
+# this many times before it stops.
+EMPTY_CLAIMS = 2
+
+
 def deliver_due(now: datetime | None = None, *, limit: int | None = None) -> int:
-    """One round: dead-letter expired messages, then deliver what is due. Returns the count."""
-    now = now or timezone.now()
-    handled = dead_letter_expired(now)
+    """Dead-letter expired messages, then deliver what is due. Returns the count.
+
+    Each delivery lane claims a batch, delivers it and claims the next, until nothing is
+    due or ``ROUND_SECONDS`` have passed; several lanes keep batches in flight: while one
+    waits for the peer, another is sealed or its receipts recorded. With ``now`` given
+    (tests, the command line's one round), each lane claims once, at that time.
+    """
+    handled = dead_letter_expired(now or timezone.now())
     size = limit or settings.HANOINET_FEDERATION_BATCH
     lanes = settings.HANOINET_FEDERATION_DELIVERY_THREADS
-    rows = claim(now, size * lanes)
-    chunks = _chunks(rows, size)
-    if lanes == 1 or len(chunks) == 1:
-        return handled + sum(_deliver_to(state, chunk, now) for state, chunk in chunks)
-    # Several batches in flight: while one waits for the peer, another is sealed or its
-    # receipts recorded. Each lane uses its own database connection, closed at the end.
+    deadline = time.monotonic() + ROUND_SECONDS
+    if lanes == 1:
+        return handled + _lane(size, now, deadline)
+    # Each lane uses its own database connection, closed when it ends.
     with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="deliver") as pool:
-        done = pool.map(lambda job: _in_lane(_deliver_to, job[0], job[1], now), chunks)
-        return handled + sum(done)
+        futures = [pool.submit(_in_lane, size, now, deadline) for _ in range(lanes)]
+        return handled + sum(future.result() for future in futures)
 
 
-def _in_lane(func: Callable[[str, list[OutboxMessage], datetime], int], *args: object) -> int:
+def _lane(size: int, fixed_now: datetime | None, deadline: float) -> int:
+    delivered, empty = 0, 0
+    while True:
+        now = fixed_now or timezone.now()
+        rows, any_due = _claim(now, size)
+        if rows:
+            empty = 0
+            delivered += sum(_deliver_to(state, batch, now) for state, batch in _chunks(rows, size))
+        elif not any_due or empty >= EMPTY_CLAIMS:
+            return delivered
+        else:
+            empty += 1
+        if fixed_now is not None or time.monotonic() >= deadline:
+            return delivered
+
+
+def _in_lane(size: int, fixed_now: datetime | None, deadline: float) -> int:
     try:
-        return func(*args)  # type: ignore[arg-type]
+        return _lane(size, fixed_now, deadline)
     finally:
         connection.close()
 
