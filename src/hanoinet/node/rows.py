@@ -13,8 +13,10 @@ primary key back.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection, models
 
 M = TypeVar("M", bound=models.Model)
@@ -42,11 +44,21 @@ def _preparer(field: models.Field[Any, Any]) -> _Prepare:
 
     ops = connection.ops
     if isinstance(field, models.DateTimeField) and not (field.auto_now or field.auto_now_add):
+        if connection.vendor == "sqlite" and settings.USE_TZ:
+            # What the SQLite backend's adapt_datetimefield_value stores, without its checks
+            # for expressions and awareness (done here once).
+            zone = connection.timezone
+
+            def adapt(value: datetime) -> Any:
+                return str(value.astimezone(zone).replace(tzinfo=None))
+
+        else:
+            adapt = ops.adapt_datetimefield_value
 
         def aware_time(value: Any) -> Any:
-            if value is None or getattr(value, "tzinfo", None) is None:
-                return through_field(value)  # None, or a naive time: the field decides
-            return ops.adapt_datetimefield_value(value)
+            if type(value) is not datetime or value.tzinfo is None:
+                return through_field(value)  # None, a naive time, an expression: the field's
+            return adapt(value)
 
         return aware_time
     if isinstance(field, models.ForeignKey):

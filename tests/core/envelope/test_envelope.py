@@ -316,3 +316,26 @@ def test_loose_base64url_inside_a_signed_message_is_refused(segment: int) -> Non
     assert rejected(token) is Rejection.BAD_SIGNATURE
     # The same message, sealed properly, opens.
     assert open_at_khm(seal(sent, signer(VNM), encryption(KHM))).message == sent
+
+
+def _uuid_round_trips(value: str) -> bool:
+    import uuid
+
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+@settings(max_examples=300)
+@given(
+    st.uuids().map(str)
+    | st.uuids().map(lambda u: str(u).upper())
+    | st.uuids().map(lambda u: u.hex)
+    | st.uuids().map(lambda u: "{" + str(u) + "}")
+    | st.text(alphabet="0123456789abcdefABCDEF-{}:urn \n٣", max_size=45)
+)
+def test_header_ids_are_exactly_the_canonical_uuids(value: str) -> None:
+    from hanoinet.core.envelope.model import CANONICAL_UUID
+
+    assert (CANONICAL_UUID.fullmatch(value) is not None) == _uuid_round_trips(value)

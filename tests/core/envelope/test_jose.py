@@ -272,3 +272,13 @@ def test_key_agreement_is_openssls() -> None:
         _x25519(os.urandom(32), bytes(32))
     with pytest.raises(ValueError, match="32 bytes"):
         _x25519(os.urandom(32), bytes(31))
+
+
+def test_remembered_headers_keep_their_json_types() -> None:
+    key = Ed25519PrivateKey.generate()
+    for extra in (True, 1, 1.0, "1", None):
+        token = jws_sign({"alg": "Ed25519", "x": extra}, b"p", key)
+        assert jws_verify(token, key.public_key())[0]["x"] == extra
+        assert type(jws_verify(token, key.public_key())[0]["x"]) is type(extra)
+    nested = jws_sign({"alg": "Ed25519", "x": {"y": [1]}}, b"p", key)
+    assert jws_verify(nested, key.public_key())[0]["x"] == {"y": [1]}

@@ -125,8 +125,23 @@ def jws_sign(header: dict[str, object], payload: bytes, key: Ed25519PrivateKey) 
     """A JWS compact serialisation; ``header`` must name ``alg`` ``Ed25519``."""
     if header.get("alg") != SIGNATURE_ALG:
         raise ValueError(f"alg must be {SIGNATURE_ALG}")
-    signing_input = f"{b64e(_header_json(header))}.{b64e(payload)}".encode("ascii")
+    signing_input = f"{_encoded_header(header)}.{b64e(payload)}".encode("ascii")
     return signing_input + b"." + b64e(ed25519_sign(key, signing_input)).encode("ascii")
+
+
+def _encoded_header(header: dict[str, object]) -> str:
+    """The header's base64url JSON; a node signs with few headers (its key id and the
+    token type), so they are remembered."""
+    try:
+        # The type is part of the key: True and 1 are equal, their JSON is not.
+        return _encoded_flat_header(tuple((k, type(v), v) for k, v in header.items()))
+    except TypeError:  # a value that cannot be hashed (e.g. a nested object)
+        return b64e(_header_json(header))
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded_flat_header(items: tuple[tuple[str, type, object], ...]) -> str:
+    return b64e(_header_json({k: v for k, _type, v in items}))
 
 
 def jws_header(token: bytes) -> dict[str, object]:
