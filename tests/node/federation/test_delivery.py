@@ -260,3 +260,19 @@ def test_receipts_are_verified_outside_the_transaction(
     assert in_transaction == [False] * 3
     delivered = OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED)
     assert set(delivered.values_list("message_id", flat=True)) == {m.message_id for m in messages}
+
+
+def test_delivering_a_batch_costs_the_same_queries_whatever_its_size(khm: Peer) -> None:
+    """No query per message: a column left unread when claiming, or a peer looked up per
+    message, would show here as a count that grows with the batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 30):
+        queue(size)
+        with CaptureQueriesContext(connection) as sender:
+            assert deliver_due() == size
+        counts.append(len([q for q in sender.captured_queries if "federation_outbox" in q["sql"]]))
+    assert counts[0] == counts[1]
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED).count() == 33
