@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from hanoinet.node.audit.actor import Actor
 from hanoinet.node.audit.models import AuditEvent
@@ -80,5 +81,30 @@ def record(
         reason=reason,
         extra=extra,
     )
-    appended.save(force_insert=True)
+    if not connection.features.can_return_columns_from_insert:
+        appended.save(force_insert=True)
+        return appended
+    # Every audited page read appends one event: one prepared INSERT returning the new
+    # id, instead of save()'s SQL compilation for a single row (a tenth of the inbox's
+    # time in Python). Each value is prepared by its field as save() does; no model
+    # signal is sent (none is connected to AuditEvent), as with record_many.
+    fields, sql = _single_insert(connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(appended, True), connection) for f in fields]
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        appended.pk = cursor.fetchone()[0]
+    appended._state.adding = False  # saved: save() now refuses, as for any stored event
+    appended._state.db = connection.alias
     return appended
+
+
+@functools.cache
+def _single_insert(vendor: str) -> tuple[list[models.Field[Any, Any]], str]:
+    """The fields and the INSERT ... RETURNING statement of :func:`record` (per
+    database vendor: quoting differs)."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
+    return fields, f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}"  # noqa: S608 - our own table and columns
