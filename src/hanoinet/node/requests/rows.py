@@ -9,7 +9,10 @@ the cost.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from html import escape
+from typing import Protocol
+from uuid import UUID
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -17,7 +20,30 @@ from django.utils.safestring import SafeString, mark_safe
 from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest
 
 
-def request_rows(rows: Iterable[CooperationRequest], list_url: str) -> SafeString:
+class Row(Protocol):
+    """What a row shows: a request, or the named tuple of its listed columns."""
+
+    @property
+    def code(self) -> UUID: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def counterpart(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def urgency(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def their_reference(self) -> str: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+def request_rows(rows: Iterable[Row], list_url: str) -> SafeString:
     # Labels translated once per page, not once per row.
     statuses = {str(status): str(label) for status, label in STATUS_LABELS.items()}
     directions = {str(value): str(label) for value, label in CooperationRequest.Direction.choices}
