@@ -47,13 +47,15 @@ def request_rows(rows: Iterable[Row], list_url: str) -> SafeString:
     # Labels translated once per page, not once per row.
     statuses = {str(status): str(label) for status, label in STATUS_LABELS.items()}
     directions = {str(value): str(label) for value, label in CooperationRequest.Direction.choices}
+    # The officer's zone looked up once (a context-local read), not once per row.
+    zone = timezone.get_current_timezone()
     url = escape(list_url)
     html = []
     for row in rows:
         badge = (
             f' <span class="badge">{escape(row.urgency)}</span>' if row.urgency != "routine" else ""
         )
-        updated = timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M")
+        updated = timezone.localtime(row.updated_at, zone).strftime("%Y-%m-%d %H:%M")
         html.append(
             f'<tr><td>{updated}</td><td><a href="{url}{row.code}/">{escape(row.kind)}</a>{badge}'
             f"</td><td>{escape(row.counterpart)}</td>"
