@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from hanoinet.node.bootstrap import check_node, setup_django
@@ -64,5 +65,11 @@ def serve(*, bind: str, workers: int) -> int:
         def load(self) -> Any:
             return application
 
+    # What is loaded by now (Django, the apps and their models) lives as long as the
+    # processes: frozen before the workers fork, it is out of the cyclic collector's
+    # reach. A full collection in a worker holds the GIL over both threads' requests;
+    # it then scans about a quarter of the objects (in-process: ~90 -> ~30 ms here).
+    gc.collect()
+    gc.freeze()
     NodeServer().run()
     return 0
