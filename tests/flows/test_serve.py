@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import http.cookiejar
 import os
 import re
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,21 @@ def test_first_sign_in_over_http(served_node: tuple[str, str]) -> None:
     assert "inline-start" in static_page or ":root" in static_page
     _, rtl = browser.get("/", headers={"Accept-Language": "ar"})
     assert 'dir="rtl"' in rtl
+
+    # Each response closes its connection, so that a waiting request goes to whichever
+    # process has a free thread (server.py); more clients at once than threads are all
+    # answered.
+    port = int(urllib.parse.urlparse(base).port or 80)
+
+    def health(_: int) -> tuple[int, str | None]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            return response.status, response.getheader("Connection")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert set(pool.map(health, range(36))) == {(200, "close")}

@@ -12,6 +12,7 @@ primary key back.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -39,10 +40,11 @@ def new_row(model: type[M], values: dict[str, Any]) -> M:
 
 
 def _preparer(field: models.Field[Any, Any]) -> _Prepare:
+    # Built once per model and database (see ``_preparers``): the connection and its
+    # operations are looked up at call time (each thread has its own connection).
     def through_field(value: Any) -> Any:
         return field.get_db_prep_save(value, connection)
 
-    ops = connection.ops
     if isinstance(field, models.DateTimeField) and not (field.auto_now or field.auto_now_add):
         if connection.vendor == "sqlite" and settings.USE_TZ:
             # What the SQLite backend's adapt_datetimefield_value stores, without its checks
@@ -53,7 +55,9 @@ def _preparer(field: models.Field[Any, Any]) -> _Prepare:
                 return str(value.astimezone(zone).replace(tzinfo=None))
 
         else:
-            adapt = ops.adapt_datetimefield_value
+
+            def adapt(value: datetime) -> Any:
+                return connection.ops.adapt_datetimefield_value(value)
 
         def aware_time(value: Any) -> Any:
             if type(value) is not datetime or value.tzinfo is None:
@@ -70,7 +74,7 @@ def _preparer(field: models.Field[Any, Any]) -> _Prepare:
             # dicts and lists only: None (SQL NULL or JSON null?) and expressions are the
             # field's to decide.
             if type(value) in (dict, list):
-                return ops.adapt_json_value(value, encoder)
+                return connection.ops.adapt_json_value(value, encoder)
             return through_field(value)
 
         return json_value
@@ -99,6 +103,24 @@ def _same(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _preparers(
+    model: type[models.Model], alias: str, vendor: str
+) -> tuple[tuple[str, _Prepare], ...]:
+    """Each stored column's attribute and how its value is prepared (per database)."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    return tuple((field.attname, _preparer(field)) for field in fields)
+
+
+def prepared_values(model: type[M], row: M) -> tuple[Any, ...]:
+    """The values ``row`` stores, in column order (all but the primary key), ready for
+    the current connection's adapter."""
+    return tuple(
+        prepare(getattr(row, attname))
+        for attname, prepare in _preparers(model, connection.alias, connection.vendor)
+    )
+
+
 def insert_rows(model: type[M], rows: Sequence[M]) -> None:
     """Append ``rows`` with one prepared INSERT (``executemany``), on the current
     connection and inside the caller's transaction."""
@@ -108,10 +130,9 @@ def insert_rows(model: type[M], rows: Sequence[M]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    columns_and_preparers = [(field.attname, _preparer(field)) for field in fields]
+    preparers = _preparers(model, connection.alias, connection.vendor)
     values = [
-        tuple(prepare(getattr(row, attname)) for attname, prepare in columns_and_preparers)
-        for row in rows
+        tuple(prepare(getattr(row, attname)) for attname, prepare in preparers) for row in rows
     ]
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - the model's own table and columns
     with connection.cursor() as cursor:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from hanoinet.node.bootstrap import check_node, setup_django
 from hanoinet.node.config import data_dir
 from hanoinet.node.errors import CliError
+
+# Two threads a process: one runs Python while the other waits on the database. More only
+# queue on the GIL (bench/inbox.py, 2 cores, 2 workers: inbox p95 270-290 ms with 4
+# threads, 150-170 with 2, 175-190 with 1).
+THREADS = 2
 
 
 def _collect_static() -> None:
@@ -34,10 +40,16 @@ def serve(*, bind: str, workers: int) -> int:
                 "bind": bind,
                 "workers": workers,
                 "worker_class": "gthread",
-                # Two threads a process: one runs Python while the other waits on the
-                # database. More only queue on the GIL (bench/inbox.py, 2 cores, 2 workers:
-                # inbox p95 270-290 ms with 4 threads, 150-170 with 2, 175-190 with 1).
-                "threads": 2,
+                "threads": THREADS,
+                # A process takes a connection only when one of its threads is free, and
+                # closes it after the response: waiting requests queue in the listening
+                # socket and go to whichever process frees a thread first. With kept-alive
+                # connections each client stayed with the process that accepted it, and
+                # the processes got uneven shares (bench/inbox.py, 20 clients on 2
+                # processes: 13/7, 16/4, even 18/2), the busier one setting the p95. The
+                # reverse proxy in front (nginx by default) opens one connection per request.
+                "keepalive": 0,
+                "worker_connections": THREADS,
                 "timeout": 60,
                 "graceful_timeout": 20,
                 "accesslog": "-",
@@ -53,5 +65,11 @@ def serve(*, bind: str, workers: int) -> int:
         def load(self) -> Any:
             return application
 
+    # What is loaded by now (Django, the apps and their models) lives as long as the
+    # processes: frozen before the workers fork, it is out of the cyclic collector's
+    # reach. A full collection in a worker holds the GIL over both threads' requests;
+    # it then scans about a quarter of the objects (in-process: ~90 -> ~30 ms here).
+    gc.collect()
+    gc.freeze()
     NodeServer().run()
     return 0

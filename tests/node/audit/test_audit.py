@@ -125,3 +125,30 @@ def test_many_events_are_appended_with_every_field(alice: User) -> None:
     assert (last.actor, last.actor_label, last.client_ip) == (None, "federation:inbox", "192.0.2.7")
     assert (last.outcome, last.reason, last.extra) == ("denied", "bad signature", {})
     assert all(e.at == events[i].at for i, e in enumerate(stored))
+
+
+def test_one_event_is_stored_with_every_field_and_returned_as_stored(alice: User) -> None:
+    """``record`` returns the event it stored: its id, every field as read back."""
+    from hanoinet.node.audit.actor import Actor
+
+    actor = Actor(user=alice, label="alice", client_ip="2001:db8::1", user_agent="Firefox")
+    first = record(actor, "request.list", object_type="requests.cooperationrequest")
+    event = record(
+        actor,
+        "request.read",
+        outcome=AuditEvent.Outcome.DENIED,
+        reason="missing or not accessible",
+        object_type="requests.cooperationrequest",
+        object_id="abc",
+        extra={"q": "R-1", "text": "é"},
+    )
+    assert event.pk is not None
+    assert event.pk > first.pk
+    stored = AuditEvent.objects.get(pk=event.pk)
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    assert [getattr(stored, f) for f in fields] == [getattr(event, f) for f in fields]
+    assert (stored.actor, stored.client_ip, stored.extra) == (alice, "2001:db8::1", event.extra)
+    anonymous = record(Actor(user=None, label="anonymous"), "login", object_type="accounts.user")
+    assert AuditEvent.objects.get(pk=anonymous.pk).actor is None
+    with pytest.raises(AuditTrailError):
+        event.save()

@@ -57,3 +57,18 @@ def test_the_filter_form_keeps_the_chosen_filters_and_offers_the_officer_s_kinds
     # The table refreshing itself comes without the form.
     partial = browser.get("/requests/", headers={"hx-request": "true"}).content.decode()
     assert "<select" not in partial
+
+
+def test_row_times_are_shown_in_the_officer_s_time_zone(
+    client: Client, khm: Peer, poc: User, verified_client: Callable[[User], Client]
+) -> None:
+    from datetime import UTC, datetime
+
+    code = send_from_khm(client, khm, "preservation", example("preservation"))
+    at = datetime(2026, 11, 30, 20, 5, tzinfo=UTC)
+    CooperationRequest.objects.filter(code=code).update(updated_at=at)
+    browser = verified_client(poc)
+    assert "<tr><td>2026-11-30 20:05</td>" in browser.get("/requests/").content.decode()
+    poc.time_zone = "Asia/Ho_Chi_Minh"  # UTC+7: already the next day
+    poc.save(update_fields=["time_zone"])
+    assert "<tr><td>2026-12-01 03:05</td>" in browser.get("/requests/").content.decode()

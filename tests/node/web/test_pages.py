@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from hanoinet.node.accounts.models import User
@@ -39,6 +40,31 @@ def test_navigation_follows_roles(verified_client: ClientFor, alice: User, audre
     auditor = verified_client(audrey).get("/").content
     assert b'href="/audit/"' in auditor
     assert b'href="/cases/"' not in auditor
+
+
+def test_the_reused_header_parts_follow_roles_page_and_language(
+    verified_client: ClientFor, alice: User, audrey: User
+) -> None:
+    """The menu and the language choices are rendered once per roles, page and language
+    and then reused: each officer, page and language still gets its own."""
+    officer, auditor = verified_client(alice), verified_client(audrey)
+    for _ in range(2):  # the second round is served from what the first one rendered
+        home = officer.get("/").content.decode()
+        assert '<a href="/" aria-current="page">Dashboard</a>' in home
+        assert 'href="/cases/"' in home
+        cases = officer.get("/cases/").content.decode()
+        assert '<a href="/cases/" aria-current="page">Cases</a>' in cases
+        assert '<a href="/">Dashboard</a>' in cases
+        audit = auditor.get("/").content.decode()
+        assert 'href="/audit/"' in audit
+        assert 'href="/cases/"' not in audit
+        assert '<option value="en" lang="en" selected>' in home
+        officer.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+        vietnamese = officer.get("/").content.decode()
+        assert '<option value="vi" lang="vi" selected>' in vietnamese
+        assert '<option value="en" lang="en">' in vietnamese
+        assert ">Dashboard<" not in vietnamese
+        del officer.cookies[settings.LANGUAGE_COOKIE_NAME]
 
 
 def test_dashboard_counts_the_units_open_cases(verified_client: ClientFor, alice: User) -> None:

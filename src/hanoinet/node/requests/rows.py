@@ -9,7 +9,10 @@ the cost.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from html import escape
+from typing import Protocol
+from uuid import UUID
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -17,17 +20,42 @@ from django.utils.safestring import SafeString, mark_safe
 from hanoinet.node.requests.models import STATUS_LABELS, CooperationRequest
 
 
-def request_rows(rows: Iterable[CooperationRequest], list_url: str) -> SafeString:
+class Row(Protocol):
+    """What a row shows: a request, or the named tuple of its listed columns."""
+
+    @property
+    def code(self) -> UUID: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def counterpart(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def urgency(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def their_reference(self) -> str: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+def request_rows(rows: Iterable[Row], list_url: str) -> SafeString:
     # Labels translated once per page, not once per row.
     statuses = {str(status): str(label) for status, label in STATUS_LABELS.items()}
     directions = {str(value): str(label) for value, label in CooperationRequest.Direction.choices}
+    # The officer's zone looked up once (a context-local read), not once per row.
+    zone = timezone.get_current_timezone()
     url = escape(list_url)
     html = []
     for row in rows:
         badge = (
             f' <span class="badge">{escape(row.urgency)}</span>' if row.urgency != "routine" else ""
         )
-        updated = timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M")
+        updated = timezone.localtime(row.updated_at, zone).strftime("%Y-%m-%d %H:%M")
         html.append(
             f'<tr><td>{updated}</td><td><a href="{url}{row.code}/">{escape(row.kind)}</a>{badge}'
             f"</td><td>{escape(row.counterpart)}</td>"

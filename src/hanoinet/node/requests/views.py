@@ -60,8 +60,12 @@ def list_view(request: HttpRequest) -> HttpResponse:
         page = 1
     # One row more than shown tells whether there is a next page, without a COUNT.
     start = (page - 1) * PAGE_SIZE
+    # Named tuples, not model instances: the rows are only drawn (rows.request_rows), and
+    # building 51 instances with their deferred-field machinery cost more than drawing them.
     window = list(
-        access.list_requests(actor, **filters).only(*ROW_COLUMNS)[start : start + PAGE_SIZE + 1]
+        access.list_requests(actor, **filters).values_list(*ROW_COLUMNS, named=True)[
+            start : start + PAGE_SIZE + 1
+        ]
     )
     rows, has_next = window[:PAGE_SIZE], len(window) > PAGE_SIZE
     query = urlencode({key: value for key, value in filters.items() if value})
