@@ -309,7 +309,9 @@ HANOINET_FEDERATION_MAX_SKEW = timedelta(
 HANOINET_FEDERATION_MAX_AGE = timedelta(
     hours=config.env_int("HANOINET_FEDERATION_MAX_AGE_HOURS", 72, minimum=1)
 )
-HANOINET_FEDERATION_BATCH = config.env_int("HANOINET_FEDERATION_BATCH", 100, minimum=1)
+# Messages per delivery request: as many as a receiver takes (HANOINET_FEDERATION_MAX_BATCH
+# by default): each request, its transactions and queries cost the same whatever its size.
+HANOINET_FEDERATION_BATCH = config.env_int("HANOINET_FEDERATION_BATCH", 200, minimum=1)
 # Batches in flight at once per worker (threads: the wait for a peer overlaps the sealing
 # and recording of another batch).
 HANOINET_FEDERATION_DELIVERY_THREADS = config.env_int(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from django.core import mail
@@ -276,3 +277,35 @@ def test_delivering_a_batch_costs_the_same_queries_whatever_its_size(khm: Peer) 
         counts.append(len([q for q in sender.captured_queries if "federation_outbox" in q["sql"]]))
     assert counts[0] == counts[1]
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED).count() == 33
+
+
+def test_large_messages_go_in_several_requests_each_within_the_peers_limit(
+    khm: Peer, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch whose envelopes would exceed what the receiver reads in one request (four
+    times HANOINET_FEDERATION_MAX_BYTES) is posted in consecutive parts; when a part fails,
+    it and every later part go again, so a thread keeps its order."""
+    from hanoinet.node.federation.transport import Response, TransportError
+
+    settings.HANOINET_FEDERATION_MAX_BYTES = 4096
+    limit = 4 * 4096 + 1024  # what the inbox view reads at most
+    sizes: list[int] = []
+    fail_at = {2}
+
+    def inbox(url: str, body: bytes, content_type: str) -> Response:
+        sizes.append(len(body))
+        if len(sizes) in fail_at:
+            raise TransportError("khm.test: connection reset")
+        if len(body) > limit:
+            return Response(413, b"{}", "application/problem+json")
+        return khm.inbox(url, body, content_type)
+
+    monkeypatch.setattr("hanoinet.node.federation.delivery.post", inbox)
+    sent = queue(12, thread=str(uuid4()), text="x" * 2500)
+    first = deliver_due()
+    assert 0 < first < 12
+    assert [m.header.id for m in khm.received] == [m.message_id for m in sent[:first]]
+    assert deliver_due(later(20 * 60)) == 12 - first
+    assert [m.header.id for m in khm.received] == [m.message_id for m in sent]
+    assert len(sizes) >= 4
+    assert max(sizes) <= limit

@@ -33,6 +33,7 @@ from hanoinet.core.envelope import (
     Message,
     Receipt,
     Rejection,
+    Sealed,
     negotiate,
     receipt_key_id,
     seal_with_digest,
@@ -266,21 +267,61 @@ def _deliver_to(
             row.sender_kid = signer.kid  # our key rotated since it was queued
             OutboxMessage.objects.filter(pk=row.pk).update(sender_kid=signer.kid)
         sealed.append(seal_with_digest(message_for(row, version), signer, target.encryption))
-    body = json.dumps({"envelopes": [envelope.token for envelope in sealed]}).encode()
+    delivered = 0
+    for start, end in _posts(sealed):
+        part = batch[start:end]
+        outcomes = _post_batch(target, [envelope.token for envelope in sealed[start:end]], now)
+        if isinstance(outcomes, str):
+            # This part and every later one go again: a later part must not overtake it.
+            _retry(batch[start:], now, outcomes)
+            return delivered
+        delivered += _record_outcomes(
+            target, part, outcomes, [e.digest for e in sealed[start:end]], now
+        )
+    return delivered
+
+
+# The number of envelopes a receiver takes in one request unless its operator changed it.
+RECEIVER_MAX_BATCH = 200
+
+
+def _posts(sealed: list[Sealed]) -> list[tuple[int, int]]:
+    """Consecutive parts of a batch, each within what a receiver reads in one request
+    (``HANOINET_FEDERATION_MAX_BYTES`` four times, as the inbox allows): a few large
+    messages (hit/no-hit runs are up to a megabyte) would otherwise make a request the
+    peer refuses whole, again at every retry. Nor more envelopes than a receiver takes by
+    default (``HANOINET_FEDERATION_MAX_BATCH``), whatever the batch size set here."""
+    limit = settings.HANOINET_FEDERATION_MAX_BYTES * 4
+    parts: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for index, envelope in enumerate(sealed):
+        length = len(envelope.token) + 4  # the quotes and separator in the JSON
+        if index > start and (size + length > limit or index - start >= RECEIVER_MAX_BATCH):
+            parts.append((start, index))
+            start, size = index, 0
+        size += length
+    parts.append((start, len(sealed)))
+    return parts
+
+
+def _post_batch(target: Peer, tokens: list[str], now: datetime) -> list[object] | str:
+    """The peer's result for each envelope, or why there is none (recorded on the peer)."""
+    body = json.dumps({"envelopes": tokens}).encode()
     try:
         answer = post(target.inbox_url, body, BATCH_CONTENT_TYPE)
         results = answer.json() if answer.status == 200 else None
         if not isinstance(results, dict) or not isinstance(results.get("results"), list):
-            raise TransportError(f"{state}: HTTP {answer.status} {answer.body[:200]!r}")
-        outcomes = results["results"]
-        if len(outcomes) != len(batch):
-            raise TransportError(f"{state}: {len(outcomes)} results for {len(batch)} envelopes")
+            raise TransportError(f"{target.state}: HTTP {answer.status} {answer.body[:200]!r}")
+        outcomes: list[object] = results["results"]
+        if len(outcomes) != len(tokens):
+            raise TransportError(
+                f"{target.state}: {len(outcomes)} results for {len(tokens)} envelopes"
+            )
     except (TransportError, ValueError) as exc:
-        _peer_failed(state, now, str(exc))
-        _retry(batch, now, str(exc))
-        return 0
-    _peer_ok(state, now)
-    return _record_outcomes(target, batch, outcomes, [e.digest for e in sealed], now)
+        _peer_failed(target.state, now, str(exc))
+        return str(exc)
+    _peer_ok(target.state, now)
+    return outcomes
 
 
 def _check_receipt(target: Peer, row: OutboxMessage, receipt: str, digest: str) -> Receipt:
