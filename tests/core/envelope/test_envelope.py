@@ -306,7 +306,7 @@ def test_loose_base64url_inside_a_signed_message_is_refused(segment: int) -> Non
     if len(parts[segment]) % 4 == 0:
         pytest.skip("this segment needs no padding")
     parts[segment] += "=" * (-len(parts[segment]) % 4)
-    protected = {
+    protected: dict[str, object] = {
         "kid": KHM.encryption_key_id(),
         "cty": "hanoinet-msg+jws",
         "ver": "hanoinet/1",
