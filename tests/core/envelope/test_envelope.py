@@ -303,9 +303,8 @@ def test_loose_base64url_inside_a_signed_message_is_refused(segment: int) -> Non
 
     sent = message()
     parts = sign_message(sent, signer(VNM)).decode().split(".")
-    if len(parts[segment]) % 4 == 0:
-        pytest.skip("this segment needs no padding")
-    parts[segment] += "=" * (-len(parts[segment]) % 4)
+    # Padding: what a lenient decoder completes, or a whole extra quantum it ignores.
+    parts[segment] += "=" * (-len(parts[segment]) % 4) or "===="
     protected: dict[str, object] = {
         "kid": KHM.encryption_key_id(),
         "cty": "hanoinet-msg+jws",
