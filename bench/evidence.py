@@ -9,6 +9,12 @@ Prints throughputs, the ingest's peak memory (its own process), the store's full
 verification and ``verify_bundle`` on a court bundle holding the same file; the last line
 is one JSON object with the metric, the baseline, the ratio and the target (ingest >=
 0.9x hashlib; verify-bundle has the same target, as ``verify_bundle_ratio``).
+
+The issue's second target, 1.8x faster than copy + bagit, cannot be reached where copying
+is cheap: an ingest that computes SHA-256 takes at least as long as hashing alone, so the
+most any one-pass pipeline can gain is (copy + hash) / hash. Here the copy goes through a
+page cache and a fast virtual disk, and that bound is about 1.4x. The bench prints it
+(``speedup_bound_hashing_alone``) beside the speedup reached.
 """
 
 from __future__ import annotations
@@ -66,9 +72,15 @@ def ingest(path: Path, store_root: Path, repeats: int, queue: multiprocessing.Qu
         with path.open("rb") as source:
             stored = store.ingest(source)
         ingest_seconds = min(ingest_seconds, time.perf_counter() - started)
-    started = time.perf_counter()
+    # The object was written with direct I/O, past the page cache: read it once untimed,
+    # as every contender's input is (a first read of freshly written blocks here also
+    # waits for the virtual disk's host), then the best of a few, as for hashlib.
     store.verify(stored.digest)
-    verify_seconds = time.perf_counter() - started
+    verify_seconds = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        store.verify(stored.digest)
+        verify_seconds = min(verify_seconds, time.perf_counter() - started)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put((ingest_seconds, verify_seconds, peak_kib, stored.digest))
 
@@ -183,6 +195,12 @@ def main() -> int:
     print(f"  verify-bundle         {rate['verify_bundle']:8.0f} MiB/s")
     if two_pass_seconds is not None:
         print(f"  copy + bagit sha256   {mib / two_pass_seconds:8.0f} MiB/s")
+        # Any ingest that computes the SHA-256 takes at least hashlib's time, so on this
+        # machine no one-pass pipeline can beat the two passes by more than this.
+        print(
+            f"  speedup over copy + bagit {two_pass_seconds / ingest_seconds:.2f}x; "
+            f"at most {two_pass_seconds / hashed:.2f}x here (hashing alone)"
+        )
     ratio = rate["ingest"] / rate["hashlib"]
     print(
         json.dumps(
@@ -197,6 +215,9 @@ def main() -> int:
                 "verify_ratio": round(rate["verify"] / rate["hashlib"], 2),
                 "verify_bundle_ratio": round(rate["verify_bundle"] / rate["hashlib"], 2),
                 "speedup_over_copy_then_bagit": round(two_pass_seconds / ingest_seconds, 2)
+                if two_pass_seconds
+                else None,
+                "speedup_bound_hashing_alone": round(two_pass_seconds / hashed, 2)
                 if two_pass_seconds
                 else None,
                 "file_mib": mib,

@@ -8,12 +8,12 @@ import io
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hanoinet.core.evidence.direct import STAGE
 from hanoinet.core.evidence.store import LocalStore
 from hanoinet.core.evidence.stream import HEADER, TAG, EvidenceError
 
@@ -178,15 +178,16 @@ def test_a_failed_ingest_leaves_nothing_behind(
     assert caught.value.code == "too_large"
     calls = {"n": 0}
 
-    def disk_fills(out: BinaryIO, data: bytes) -> int:
+    def disk_fills(fd: int, data: memoryview) -> int:
         calls["n"] += 1
         if calls["n"] > 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return out.write(data)
+        return os.write(fd, data)
 
     monkeypatch.setattr(LocalStore, "_write", staticmethod(disk_fills))
-    with pytest.raises(EvidenceError) as caught:
-        store.ingest(io.BytesIO(os.urandom(10 * CHUNK)))
+    megabyte_chunks = LocalStore(store.root, KEK)  # several staged writes, quickly
+    with pytest.raises(EvidenceError) as caught:  # the third of several writes fails
+        megabyte_chunks.ingest(io.BytesIO(os.urandom(4 * STAGE)))
     assert caught.value.code == "disk_full"
     assert not list((store.root / "objects").rglob("*"))
     assert not list((store.root / "tmp").iterdir())

@@ -8,8 +8,9 @@ flat whatever the size. :class:`EvidenceStore` holds what backends share (keys, 
 reads); :class:`LocalStore` keeps objects in a folder, ``S3Store`` (in
 :mod:`hanoinet.core.evidence.s3`) in S3-compatible object storage.
 
-``LocalStore`` writes the object to a temporary file, flushes it to disk and renames it
-to ``objects/<2 hex>/<sha-256>`` only once complete: nothing half-written is ever
+``LocalStore`` writes the object to a temporary file (direct I/O from a helper thread,
+see :mod:`hanoinet.core.evidence.direct`), flushes it to disk and renames it to
+``objects/<2 hex>/<sha-256>`` only once complete: nothing half-written is ever
 visible, and a failure (disk full, a source that breaks off) leaves nothing behind.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import tempfile
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from hanoinet.core.evidence.direct import StagedWriter, open_for_writing
 from hanoinet.core.evidence.stream import (
     DEFAULT_CHUNK,
     TAG,
@@ -93,29 +95,37 @@ def seal(
     """
     sealer = Sealer(kek, chunk_size)
     hasher = hashlib.sha256()
-    # Two plaintext buffers: one is hashed (helper thread) while the other is read
-    # ahead, so that the end of the file is known before its last chunk is sealed.
-    buffers = [bytearray(chunk_size), bytearray(chunk_size)]
+    # Three plaintext buffers: while chunk i is sealed, chunk i+1 is already read and
+    # queued for the hashing thread (which so never waits for this one between two
+    # chunks), and the end of the file is known before the last chunk is sealed. A buffer
+    # is read into again only once its hash is done.
+    buffers = [bytearray(chunk_size) for _ in range(3)]
     sealed = memoryview(bytearray(chunk_size + TAG))
     size = 0
     with ThreadPoolExecutor(1) as pool:
         sink(memoryview(sealer.header_bytes))
-        current, length = 0, _fill(source, buffers[0])
+        index, length = 0, _fill(source, buffers[0])
+        chunk = memoryview(buffers[0])[:length]
+        hashing = pool.submit(hasher.update, chunk)
         while True:
             size += length
             if max_bytes is not None and size > max_bytes:
                 raise EvidenceError(
                     "too_large", f"the file is larger than the limit of {max_bytes} bytes"
                 )
-            chunk = memoryview(buffers[current])[:length]
-            hashing = pool.submit(hasher.update, chunk)  # in parallel with sealing
-            following = _fill(source, buffers[1 - current]) if length == chunk_size else 0
+            following = 0
+            if length == chunk_size:
+                upcoming = buffers[(index + 1) % 3]
+                following = _fill(source, upcoming)
+            if following:
+                next_chunk = memoryview(upcoming)[:following]
+                next_hashing = pool.submit(hasher.update, next_chunk)  # queued behind
             written = sealer.seal_into(chunk, sealed, last=not following)
             sink(sealed[:written])
-            hashing.result()  # the buffer is read ahead into next time round
+            hashing.result()
             if not following:
                 break
-            current, length = 1 - current, following
+            index, length, chunk, hashing = index + 1, following, next_chunk, next_hashing
     return hasher.hexdigest(), size
 
 
@@ -160,39 +170,6 @@ class EvidenceStore(ABC):
         return sum(len(chunk) for chunk in self.open(digest))
 
 
-class _EarlyWriteback:
-    """Asks the kernel to start writing the object to disk while it is still being sealed.
-
-    Without it the whole object sits dirty in the page cache until the final fsync, which
-    then waits for all of it (a third of the ingest time for a 256 MiB file here); with it
-    the disk works in parallel with the hashing and the fsync finds little left to do.
-    ``POSIX_FADV_DONTNEED`` on Linux starts writeback of the dirty range without waiting,
-    and keeps gigabytes of ciphertext nobody will read soon out of the page cache."""
-
-    STEP = 16 << 20
-
-    def __init__(self, out: BinaryIO) -> None:
-        self._out = out
-        self._advise = getattr(os, "posix_fadvise", None)  # not on macOS or Windows
-        self._written = self._started = 0
-
-    def wrote(self, count: int) -> None:
-        self._written += count
-        if self._advise is None or self._written - self._started < self.STEP:
-            return
-        self._out.flush()
-        try:
-            self._advise(
-                self._out.fileno(),
-                self._started,
-                self._written - self._started,
-                os.POSIX_FADV_DONTNEED,
-            )
-        except OSError:  # advice only: a file system that refuses it is still correct
-            self._advise = None
-        self._started = self._written
-
-
 class LocalStore(EvidenceStore):
     def __init__(
         self,
@@ -215,24 +192,23 @@ class LocalStore(EvidenceStore):
         return self.path(digest).is_file()
 
     # Writing ----------------------------------------------------------------------------
-    _write: Callable[[BinaryIO, bytes | memoryview], object] = staticmethod(
-        lambda out, data: out.write(data)
-    )
+    # The system call that writes; a seam for the disk-full tests.
+    _write: Callable[[int, memoryview], int] = staticmethod(os.write)
 
     def ingest(self, source: BinaryIO, *, max_bytes: int | None = None) -> Stored:
-        handle, temp_name = tempfile.mkstemp(dir=self.root / "tmp", prefix="ingest-")
-        temp = Path(temp_name)
+        temp = self.root / "tmp" / f"ingest-{secrets.token_hex(16)}"
         try:
-            with os.fdopen(handle, "wb") as out:
-                writeback = _EarlyWriteback(out)
-
-                def sink(data: memoryview) -> None:
-                    self._write(out, data)
-                    writeback.wrote(len(data))
-
-                digest, size = self._seal(source, sink, max_bytes)
-                out.flush()
-                os.fsync(out.fileno())
+            handle, direct = open_for_writing(str(temp))
+            try:
+                writer = StagedWriter(handle, direct=direct, raw_write=self._write)
+                try:
+                    digest, size = self._seal(source, writer.write, max_bytes)
+                    writer.close()
+                except BaseException:
+                    writer.abandon()
+                    raise
+            finally:
+                os.close(handle)
             final = self.path(digest)
             if final.exists():
                 temp.unlink()
