@@ -351,10 +351,13 @@ def _consistency_roots(old_size: int, new_size: int, path: Sequence[bytes]) -> t
 class MerkleTree:
     """An in-memory append-only log that keeps every perfect subtree hash.
 
-    ``levels[h][i]`` is the hash of leaves ``i * 2**h`` to ``(i + 1) * 2**h - 1``; it is
-    written once, when its last leaf arrives, so appending costs one leaf hash plus, on
-    average, one node hash. Roots and proofs for any past size then need only O(log² n)
-    hashing, and memory stays at about two hashes per leaf.
+    Level ``h`` holds, 32 bytes each, the hashes of leaves ``i * 2**h`` to
+    ``(i + 1) * 2**h - 1``; each is written once, when its last leaf arrives, so appending
+    costs one leaf hash plus, on average, one node hash. Roots and proofs for any past size
+    then need only O(log² n) hashing. A level is one ``bytearray``, not a list of ``bytes``:
+    about 64 bytes per leaf instead of 180, and nothing for the garbage collector to walk
+    (with lists, a full collection over a 10-million-leaf log took half a second, and made
+    the average proof 30 times slower than its hashing).
 
     It is itself a :class:`LeafHashes` (``len`` and indexing give the leaf hashes).
 
@@ -368,7 +371,7 @@ class MerkleTree:
     __slots__ = ("_levels",)
 
     def __init__(self, leaf_hashes: Iterable[bytes] = ()) -> None:
-        self._levels: list[list[bytes]] = [[]]
+        self._levels: list[bytearray] = [bytearray()]
         for value in leaf_hashes:
             self.append_hash(value)
 
@@ -380,25 +383,26 @@ class MerkleTree:
         """Add a leaf by its hash (e.g. when reloading a stored log); returns its index."""
         _check_hash(value, "leaf hash")
         row = self._levels[0]
-        row.append(value)
+        row += value
         height = 0
-        # An even row length means the newest node just completed a pair: the parent
-        # subtree is now perfect and its hash final.
-        while len(row) % 2 == 0:
-            parent = node_hash(row[-2], row[-1])
+        # An even count in a row means the newest node just completed a pair: the parent
+        # subtree is now perfect and its hash final. (The count is even when the byte
+        # length, count * 32, has its 32 bit clear.)
+        while not len(row) & HASH_SIZE:
+            parent = node_hash(row[-2 * HASH_SIZE : -HASH_SIZE], row[-HASH_SIZE:])
             height += 1
             if height == len(self._levels):
-                self._levels.append([])
+                self._levels.append(bytearray())
             row = self._levels[height]
-            row.append(parent)
-        return len(self._levels[0]) - 1
+            row += parent
+        return len(self._levels[0]) // HASH_SIZE - 1
 
     @property
     def size(self) -> int:
-        return len(self._levels[0])
+        return len(self._levels[0]) // HASH_SIZE
 
     def __len__(self) -> int:
-        return len(self._levels[0])
+        return len(self._levels[0]) // HASH_SIZE
 
     @overload
     def __getitem__(self, index: int) -> bytes: ...
@@ -407,13 +411,24 @@ class MerkleTree:
     def __getitem__(self, index: slice) -> Sequence[bytes]: ...
 
     def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        return self._levels[0][index]
+        count = len(self)
+        if isinstance(index, slice):
+            return [self._hash_at(0, i) for i in range(*index.indices(count))]
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(f"leaf {index} is not in a log of {count} leaves")
+        return self._hash_at(0, index)
+
+    def _hash_at(self, height: int, position: int) -> bytes:
+        at = position * HASH_SIZE
+        return bytes(self._levels[height][at : at + HASH_SIZE])
 
     def _perfect(self, start: int, size: int) -> bytes:
         # Every subtree the RFC recursion asks for is aligned (start is a multiple of
         # size) and lies within the current tree, so it is stored.
         height = size.bit_length() - 1
-        return self._levels[height][start >> height]
+        return self._hash_at(height, start >> height)
 
     def _size(self, size: int | None) -> int:
         size = self.size if size is None else size
