@@ -69,7 +69,7 @@ def leaf_hash(data: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + data).digest()
 
 
-def node_hash(left: bytes, right: bytes) -> bytes:
+def node_hash(left: bytes | bytearray, right: bytes | bytearray) -> bytes:
     """The hash of an interior node, ``SHA-256(0x01 || left || right)`` (RFC 9162 §2.1.1).
 
     >>> node_hash(b"N123", b"N456").hex()[:16]
