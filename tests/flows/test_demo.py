@@ -190,6 +190,11 @@ def test_demo_once_after_an_interrupted_story(tmp_path: Path) -> None:
     assert re.search(r"^\s+PASS  \S", evidence, re.M), result.stdout
     assert not re.search(r"^\s+FAIL  ", evidence, re.M), result.stdout
     assert "downloaded from Viet Nam's API" in evidence, result.stdout
+    assert re.search(
+        r"PASS  the checkpoint extends a witnessed checkpoint: witnessed by "
+        r"hanoinet\.(fra|vnm)/witness at size \d+; hanoinet\.(fra|vnm)/witness at size \d+",
+        evidence,
+    ), result.stdout
     # Flows 1, 2 and 6: four victims' references and secrets, one cluster, a hit in Cambodia
     # and no hit in France, and the status page with every update the analyst shared.
     assert (
@@ -225,7 +230,8 @@ def test_demo_once_after_an_interrupted_story(tmp_path: Path) -> None:
     bundles = sorted((out / "bundles").iterdir())
     assert [bundle.name for bundle in bundles] == ["KHM-to-VNM-mla-evidence"], result.stdout
     for bundle in bundles:
-        verified = hanoinet("verify-bundle", str(bundle))
+        # As a court would: the custody checkpoint must extend one the witnesses co-signed.
+        verified = hanoinet("verify-bundle", "--require-witness", str(bundle))
         assert verified.returncode == 0, verified.stdout + verified.stderr
     assert elapsed < 240, f"the --once run took {elapsed:.0f} s"
 

@@ -30,6 +30,7 @@ from hanoinet.node.evidence.models import LedgerCheckpoint, LedgerWitness, Witne
 from hanoinet.node.evidence.witness import announce_checkpoint
 from hanoinet.node.federation.delivery import deliver_due
 from hanoinet.node.oncall.models import Page
+from tests.node.api.test_api import bearer
 from tests.node.federation.conftest import Peer
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,10 @@ def test_our_ledger_is_announced_and_the_cosignature_kept(
     client: Client, khm: Peer, evidence_dir: Path, desk: User
 ) -> None:
     actor = system_actor("test")
+
+    def api_says() -> Any:
+        return client.get("/api/v1/evidence/ledger/checkpoint", headers=bearer(desk)).json()
+
     do_ingest_item(
         actor,
         io.BytesIO(b"exhibit one"),
@@ -110,6 +115,7 @@ def test_our_ledger_is_announced_and_the_cosignature_kept(
         source_kind="seizure",
         acquired_by="Officer Linh",
     )
+    assert (api_says()["size"], api_says()["witnessed"]) == (3, None)
     assert announce_checkpoint() == 1
     assert announce_checkpoint() == 0  # already sent, not yet answered
     deliver_due()
@@ -139,6 +145,7 @@ def test_our_ledger_is_announced_and_the_cosignature_kept(
     checkpoint = LedgerCheckpoint.objects.get(size=3)
     assert [w["state"] for w in checkpoint.witnessed] == ["KHM"]
     assert LedgerWitness.objects.get(state="KHM").acknowledged_size == 3
+    assert api_says()["witnessed"] == {"size": 3, "by": ["KHM"]}
     # A bundle made now proves that the log extends what Cambodia witnessed.
     from hanoinet.core.bundle import verify_bundle
     from hanoinet.node.evidence.bundle import do_build_bundle

@@ -147,6 +147,9 @@ def node_environment(
         "HANOINET_MATCH_POLL_SECONDS": "1",
         # Evidence across the border: the receiving worker fetches an offered bundle at once.
         "HANOINET_TRANSFER_POLL_SECONDS": "1",
+        # Custody ledgers announced to their witnesses every second (10 minutes in
+        # production), so the story's court bundle carries a witnessed checkpoint.
+        "HANOINET_LEDGER_ANNOUNCE_SECONDS": "1",
         # Every demo victim reports from 127.0.0.1: the portal's per-address flood limit
         # (5 an hour) would otherwise refuse a second story with --keep.
         "HANOINET_PORTAL_REPORTS_PER_HOUR": "100",

@@ -635,6 +635,7 @@ def mla_executed(story: Story) -> None:
         f"{sent_files[0]['filename']} ({sent_files[0]['size']:,} bytes)"
     )
     story.codes["evidence"] = str(item["code"])
+    witnessed = wait_witnessed(khmer)
     sent = khmer.ok(
         "POST",
         "/evidence/transfers",
@@ -652,11 +653,30 @@ def mla_executed(story: Story) -> None:
         f"(SHA-256 {str(item['sha256'])[:12]}…, {len(item['custody'])} custody events)"
     )
     story.say(
+        f"    Cambodia's custody log (its {witnessed['size']} events) was co-signed by its "
+        f"witnesses {', '.join(witnessed['by'])}, who checked that it only grew"
+    )
+    story.say(
         f"    and offered it to Viet Nam on the request's thread: transfer "
         f"{str(sent['transfer'])[:8]}, a court bundle of {sent['bytes']:,} bytes in "
         f"{sent['chunks']} sealed chunk(s), SHA-256 {str(sent['sha256'])[:12]}…"
     )
     story.say(f"    {delivery_line(row, 'acknowledge', 'execute')}")
+
+
+def wait_witnessed(api: Api) -> dict[str, Any]:
+    """Cambodia's custody log as its peers witnessed it, once they co-signed every event
+    it holds now: the court bundle then proves that the log its checkpoint signs extends
+    what the witnesses saw (the nodes announce their checkpoints every second)."""
+    size = int(api.ok("GET", "/evidence/ledger/checkpoint")["size"])
+
+    def cosigned() -> dict[str, Any] | None:
+        seen = api.ok("GET", "/evidence/ledger/checkpoint").get("witnessed") or {}
+        if seen.get("size", 0) >= size and {"VNM", "FRA"} <= set(seen.get("by", [])):
+            return dict(seen)
+        return None
+
+    return dict(wait_for("Viet Nam and France to witness Cambodia's custody log", cosigned))
 
 
 def transfer_at(story: Story, node: str, status: str) -> dict[str, Any]:

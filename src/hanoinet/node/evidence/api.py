@@ -87,11 +87,19 @@ def ingest(  # noqa: PLR0917 - one form field per fact of acquisition
 def checkpoint(request: HttpRequest) -> dict[str, Any]:
     _actor(request)
     latest = ledger.checkpoint()
+    witnessed = ledger.latest_witnessed()
     return {
         "origin": ledger.origin(),
         "size": latest.size,
         "root": latest.root,
         "note": latest.note,
+        # What peers vouched for: a court bundle carries it with a consistency proof.
+        "witnessed": None
+        if witnessed is None
+        else {
+            "size": witnessed.size,
+            "by": sorted(str(w.get("state", "")) for w in witnessed.witnessed),
+        },
     }
 
 

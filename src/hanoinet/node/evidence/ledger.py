@@ -86,3 +86,10 @@ def custody_entries(
         for leaf in leaves
         if leaf.index < size
     ]
+
+
+def latest_witnessed() -> LedgerCheckpoint | None:
+    """The largest checkpoint that peers co-signed as witnesses, if any."""
+    return (
+        LedgerCheckpoint.objects.filter(size__gt=0).exclude(witnessed=[]).order_by("-size").first()
+    )
