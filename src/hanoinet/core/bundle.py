@@ -35,6 +35,8 @@ import hashlib
 import json
 import os
 import re
+import tarfile
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -44,6 +46,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from hanoinet.core.envelope.delivery import DeliveryEntry, check_delivery
 from hanoinet.core.errors import CoreError
+from hanoinet.core.evidence.transfer import TransferError, unpack
 from hanoinet.core.jsonio import JsonError, loads_strict
 from hanoinet.core.ledger import (
     BadProofError,
@@ -418,6 +421,30 @@ def _public_keys(raw: object) -> dict[str, Ed25519PublicKey]:
         padded = str(x) + "=" * (-len(str(x)) % 4)
         keys[str(name)] = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(padded))
     return keys
+
+
+def verify_bundle_archive(
+    archive: Path, *, require_witness: bool = False, require_register: bool = False
+) -> Report:
+    """A bundle as one archive file (the tar a node's page or ``hanoinet evidence bundle
+    --out NAME.tar`` writes): unpacked into a temporary folder, regular files only (a
+    link, a device or a name that climbs out is refused), then checked as a folder. The
+    report's first check says whether the archive could be read."""
+    with tempfile.TemporaryDirectory(prefix="hanoinet-verify-") as work:
+        folder = Path(work) / "bundle"
+        try:
+            unpack(archive, folder)
+        except (TransferError, tarfile.TarError, OSError) as exc:
+            report = Report()
+            report.add("bundle archive", False, f"{archive.name} cannot be unpacked: {exc}")
+            return report
+        count = sum(1 for path in folder.rglob("*") if path.is_file())
+        report = Report([Check("bundle archive", True, f"{count} files unpacked from it")])
+        inner = verify_bundle(
+            folder, require_witness=require_witness, require_register=require_register
+        )
+        report.checks.extend(inner.checks)
+        return report
 
 
 def verify_bundle(

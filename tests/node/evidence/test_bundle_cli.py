@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tarfile
 from pathlib import Path
 
 from tests.node.test_cli import run
@@ -58,5 +59,50 @@ def test_bundle_then_verify_offline_and_a_flipped_byte_is_named(tmp_path: Path) 
     assert "data/KH-1/subscriber.csv does not match its SHA-256" in failed.stdout
     assert run("verify-bundle", str(tmp_path / "nowhere")).returncode == 2
     again = run("evidence", "bundle", code, "--out", str(out), "--reason", "x", env=env)
+    assert again.returncode != 0
+    assert "exists already" in again.stderr
+
+
+def test_a_bundle_as_one_archive_file_is_written_and_verified(tmp_path: Path) -> None:
+    folder = tmp_path / "node"
+    assert run("init", "--data-dir", str(folder), "--state", "khm", "--no-input").returncode == 0
+    env = {"HANOINET_DATA_DIR": str(folder), "HANOINET_STATE": "KHM"}
+    exhibit = tmp_path / "chat.txt"
+    exhibit.write_text("12:01 scammer: send the fee to TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE\n" * 50)
+    added = run(
+        "evidence", "add", str(exhibit), "--description", "Chat", "--acquired-by", "Sok", env=env
+    )
+    code = json.loads(added.stdout)["code"]
+    archive = tmp_path / "bundle.tar"
+    made = run("evidence", "bundle", code, "--out", str(archive), "--reason", "MLA", env=env)
+    assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle.tar", "chat.txt", "node"]
+    checked = run("verify-bundle", str(archive))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith("PASS  bundle archive: ")
+    assert "PASS  payload manifest complete" in checked.stdout
+    # One byte of the payload flipped inside the archive: the payload check names it.
+    raw = bytearray(archive.read_bytes())
+    at = raw.index(b"12:01 scammer")
+    raw[at] ^= 1
+    archive.write_bytes(bytes(raw))
+    failed = run("verify-bundle", str(archive))
+    assert failed.returncode == 1
+    assert "FAIL  payload manifest" in failed.stdout
+    # Not an archive at all, and an archive with a link in it: named, nothing unpacked.
+    exhibit_check = run("verify-bundle", str(exhibit))
+    assert exhibit_check.returncode == 1
+    assert "FAIL  bundle archive: chat.txt cannot be unpacked" in exhibit_check.stdout
+    hostile = tmp_path / "hostile.tar"
+    with tarfile.open(hostile, "w") as out:
+        link = tarfile.TarInfo("data/passwd")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        out.addfile(link)
+    refused = run("verify-bundle", str(hostile), "--json")
+    assert refused.returncode == 1
+    first = json.loads(refused.stdout)["checks"][0]
+    assert (first["check"], first["ok"]) == ("bundle archive", False)
+    assert "'data/passwd' is not allowed" in first["detail"]
+    again = run("evidence", "bundle", code, "--out", str(archive), "--reason", "x", env=env)
     assert again.returncode != 0
     assert "exists already" in again.stderr

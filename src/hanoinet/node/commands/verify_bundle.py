@@ -1,6 +1,6 @@
 """``hanoinet verify-bundle PATH``: check a court bundle offline — no node, no database,
-no settings. Exit 0 only when every check passes; 1 when one fails; 2 when PATH is not
-a bundle folder."""
+no settings. PATH is the bundle's folder or its archive (the .tar a node's page gives).
+Exit 0 only when every check passes; 1 when one fails; 2 when PATH does not exist."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ from hanoinet.node.errors import CliError
 
 
 def run(args: argparse.Namespace) -> int:
-    from hanoinet.core.bundle import verify_bundle
+    from hanoinet.core.bundle import verify_bundle, verify_bundle_archive
 
-    folder = Path(args.path)
-    if not folder.is_dir():
-        raise CliError(f"{folder} is not a bundle folder")
-    report = verify_bundle(
-        folder, require_witness=args.require_witness, require_register=args.require_register
-    )
+    path = Path(args.path)
+    options = {"require_witness": args.require_witness, "require_register": args.require_register}
+    if path.is_dir():
+        report = verify_bundle(path, **options)
+    elif path.is_file():
+        report = verify_bundle_archive(path, **options)
+    else:
+        raise CliError(f"{path} is neither a bundle folder nor a bundle archive (.tar)")
     print(json.dumps(report.as_json(), indent=1) if args.json else report.text())
     return 0 if report.ok else 1
 
@@ -28,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "verify-bundle", help="check an evidence bundle offline (hashes, BagIt, proofs, signatures)"
     )
-    parser.add_argument("path", help="the bundle folder")
+    parser.add_argument("path", help="the bundle folder, or its archive (.tar)")
     parser.add_argument("--json", action="store_true", help="the report as JSON")
     parser.add_argument(
         "--require-witness",
