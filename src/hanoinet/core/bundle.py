@@ -258,7 +258,11 @@ def _manifest(path: Path) -> dict[str, str] | None:
     if not path.is_file():
         return None
     entries: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # not UTF-8 (RFC 8493 §2.1.3): as unreadable as a missing manifest
+    for line in text.splitlines():
         digest, _sep, name = line.partition("  ")
         if len(digest) != 64 or not name:
             return None
@@ -466,7 +470,8 @@ def verify_bundle(
         report, bag, _manifest(bag / "manifest-sha256.txt"), "payload manifest", payload_files
     )
     info = (
-        (bag / "bag-info.txt").read_text(encoding="utf-8")
+        # A damaged byte must fail a check (the tag manifest names the file), not the run.
+        (bag / "bag-info.txt").read_text(encoding="utf-8", errors="replace")
         if (bag / "bag-info.txt").is_file()
         else ""
     )
