@@ -117,6 +117,7 @@ def bundle_of(path: Path, digest: str, folder: Path) -> Path:
         checkpoint=sign_checkpoint(Checkpoint(origin, tree.size, tree.root(), at), origin, key),
         keys={origin: x},
         info={"Bag-Software-Agent": "hanoinet bench"},
+        seal_key=key,
     )
     # On disk before verify_bundle is timed, as the source file is before hashlib is.
     with (written / "data" / "EX-1" / path.name).open("rb") as payload:

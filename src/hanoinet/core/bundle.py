@@ -23,6 +23,9 @@ Layout::
                               secretariat's signed document, verbatim); empty if none
     hanoinet/register-signers.json  the secretariat keys that node trusts, with the key
                               rotation announcements it holds (hanoinet.core.register.court)
+    hanoinet/seal.txt         the seal: a signed note (the log's key) over the SHA-256 of
+                              tagmanifest-sha256.txt, which hashes every other file; the
+                              one tag file the tag manifest cannot list
 
 :func:`verify_bundle` needs nothing but the folder: no database, no node, no network.
 It runs every check, even after one fails, and names each one.
@@ -42,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hanoinet.core.envelope.delivery import DeliveryEntry, check_delivery
 from hanoinet.core.errors import CoreError
@@ -55,10 +58,12 @@ from hanoinet.core.ledger import (
     UnknownSignerError,
     VerifiedCheckpoint,
     leaf_hash,
+    parse_checkpoint,
     verify_checkpoint,
     verify_consistency,
     verify_inclusion,
 )
+from hanoinet.core.ledger.note import Note, parse_note, sign_text, verify_note
 from hanoinet.core.provenance import (
     ProvenanceError,
     ProvenanceFile,
@@ -87,6 +92,12 @@ TAG_FILES = (
     SIGNERS_FILE,
 )
 READ = 1 << 20
+# The seal: the log's key signs the tag manifest, which holds the hash of every other
+# file (the payload through manifest-sha256.txt). It is the one tag file the tag manifest
+# cannot list. Without it, whoever holds the bundle could edit what items.json says
+# (exhibit numbers, descriptions, who acquired what) and recompute the manifests.
+SEAL_FILE = "hanoinet/seal.txt"
+SEAL_TITLE = "hanoinet court bundle seal v1"
 # Signer names in keys.json: the log (hanoinet.ledger.origin) and witnesses
 # (hanoinet.node.evidence.witness.witness_name) of a State, by its lower-case code.
 SIGNER_NAME = re.compile(r"^hanoinet\.([a-z]{3})/(custody|witness)$")
@@ -170,9 +181,11 @@ def write_bundle(
     register: str = "",
     register_signers: list[dict[str, str]] | None = None,
     key_rotations: list[str] | None = None,
+    seal_key: Ed25519PrivateKey,
 ) -> Path:
     """Write the bag into ``folder`` (which must not exist yet): payload streamed and
-    hashed as it is written, then the tag files and both manifests."""
+    hashed as it is written, then the tag files, both manifests, and the seal: the tag
+    manifest signed with ``seal_key``, the log's key (the one that signs ``checkpoint``)."""
     if folder.exists():
         raise CoreError(f"{folder} exists already: a bundle is written into a new folder")
     (folder / "data").mkdir(parents=True)
@@ -225,7 +238,17 @@ def write_bundle(
         "".join(f"{sha256_file(folder / name)[0]}  {name}\n" for name in tagged),
         encoding="utf-8",
     )
+    text = seal_text(sha256_file(folder / "tagmanifest-sha256.txt")[0])
+    origin = parse_checkpoint(checkpoint).checkpoint.origin
+    (folder / SEAL_FILE).write_text(
+        Note(text, (sign_text(text, origin, seal_key),)).serialise(), encoding="utf-8"
+    )
     return folder
+
+
+def seal_text(tag_manifest_sha256: str) -> str:
+    """What the seal signs: a title no checkpoint can have, and the tag manifest's hash."""
+    return f"{SEAL_TITLE}\ntagmanifest-sha256 {tag_manifest_sha256}\n"
 
 
 def _provenance_file(payload: Payload, relative: str, sha256: str, size: int) -> ProvenanceFile:
@@ -504,11 +527,45 @@ def verify_bundle(
     except (OSError, JsonError, ValueError, LedgerError) as exc:
         report.add("checkpoint signature", False, str(exc))
         verified = None
+    _check_seal(report, bag, keys, verified)
     _check_witnessed(report, bag, keys, verified, require_witness)
     _check_custody(report, bag, manifest, verified)
     _check_receipts(report, bag)
     _check_register(report, bag, verified, require_register)
     return report
+
+
+def _check_seal(
+    report: Report,
+    bag: Path,
+    keys: dict[str, Ed25519PublicKey],
+    verified: VerifiedCheckpoint | None,
+) -> None:
+    """The tag manifest as the log's key signed it: every file the bundle holds is as
+    the node that made it wrote it."""
+    name = "bundle seal: the tag manifest is signed by the log's key"
+    if verified is None:
+        report.add(name, False, "no verified checkpoint, so no known log key")
+        return
+    log = verified.checkpoint.origin
+    try:
+        raw = (bag / SEAL_FILE).read_bytes()
+    except OSError:
+        report.add(name, False, f"{SEAL_FILE} is missing: the bundle's contents are unsigned")
+        return
+    try:
+        note = parse_note(raw)
+        signers = verify_note(note, {log: keys[log]})
+        manifest = sha256_file(bag / "tagmanifest-sha256.txt")[0]
+    except (OSError, KeyError, LedgerError) as exc:
+        report.add(name, False, str(exc))
+        return
+    if note.text != seal_text(manifest):
+        report.add(
+            name, False, "it signs another tag manifest: the bundle was changed after it was sealed"
+        )
+        return
+    report.add(name, True, f"signed by {', '.join(signers)}")
 
 
 def _read(path: Path) -> bytes | None:

@@ -21,6 +21,7 @@ from hanoinet.core.bundle import Payload, verify_bundle, write_bundle
 from hanoinet.core.envelope.delivery import DeliveryEntry
 from hanoinet.core.errors import CoreError
 from hanoinet.core.ledger import Checkpoint, CustodyEvent, MerkleTree, sign_checkpoint
+from hanoinet.core.ledger.note import Note, sign_text
 
 ORIGIN = "hanoinet.khm/custody"
 PAYLOAD = "payload manifest complete and every hash matches"
@@ -75,7 +76,21 @@ def make_bundle(
         register=register,
         register_signers=register_signers,
         key_rotations=key_rotations,
+        seal_key=signer or key,
     )
+
+
+# A forger who recomputes the manifests cannot sign them again: the seal fails as well.
+SEAL = "bundle seal: the tag manifest is signed by the log's key"
+
+
+def rewrite_tag_manifest(bag: Path) -> None:
+    """What a forger who edits a tag file also does."""
+    lines = []
+    for line in (bag / "tagmanifest-sha256.txt").read_text().splitlines():
+        name = line.partition("  ")[2]
+        lines.append(f"{hashlib.sha256((bag / name).read_bytes()).hexdigest()}  {name}\n")
+    (bag / "tagmanifest-sha256.txt").write_text("".join(lines))
 
 
 def failed(folder: Path) -> dict[str, str]:
@@ -165,6 +180,7 @@ def test_not_a_bundle_and_unsafe_names(tmp_path: Path) -> None:
                 checkpoint="",
                 keys={},
                 info={},
+                seal_key=Ed25519PrivateKey.generate(),
             )
 
 
@@ -202,6 +218,7 @@ def witnessed_bundle(folder: Path, *, break_proof: bool = False, strip: bool = F
         keys={ORIGIN: public_x(log_key), "hanoinet.vnm/witness": public_x(witness_key)},
         info={},
         witnessed=[{"note": witnessed_note, "consistency": proof}],
+        seal_key=log_key,
     )
 
 
@@ -274,3 +291,31 @@ def test_any_single_byte_changed_anywhere_fails_naming_a_check(tmp_path: Path) -
 
 def failed_detail(report: Any, name: str) -> str:
     return next((c.detail for c in report.checks if c.name == name and not c.ok), "")
+
+
+def test_the_seal_catches_an_edit_whose_manifests_were_recomputed(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    report = verify_bundle(bag)
+    assert f"PASS  {SEAL}: signed by {ORIGIN}" in report.text()
+    # What items.json says of an exhibit is signed by nothing else: edited, with both
+    # manifests made to match, only the seal tells.
+    items = bag / "hanoinet/items.json"
+    items.write_text(items.read_text().replace('"EX-1/chat.json"', '"EX-1/chat (copy).json"'))
+    rewrite_tag_manifest(bag)
+    assert failed(bag) == {
+        SEAL: "it signs another tag manifest: the bundle was changed after it was sealed"
+    }
+
+
+def test_a_missing_or_foreign_seal_fails(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "missing")
+    (bag / "hanoinet/seal.txt").unlink()
+    assert "seal.txt is missing" in failed(bag)[SEAL]
+    # Sealed by another key under the log's name: the signature does not verify.
+    other = make_bundle(tmp_path / "other")
+    text = (other / "hanoinet/seal.txt").read_text().partition("\n\n")[0] + "\n"
+    forged = Note(text, (sign_text(text, ORIGIN, Ed25519PrivateKey.generate()),)).serialise()
+    (other / "hanoinet/seal.txt").write_text(forged)
+    assert SEAL in failed(other)
+    # The seal is a bag tag file bagit's validator accepts beside the tag manifest.
+    bagit.Bag(str(make_bundle(tmp_path / "valid"))).validate()

@@ -26,8 +26,7 @@ from hanoinet.core.envelope import (
 from hanoinet.core.envelope.delivery import DeliveryEntry, KeyRef
 from hanoinet.core.envelope.seal import sign_message
 from hanoinet.core.keys import NodeKeys, generate_node_keys
-from tests.core.evidence.test_bundle import TAGS, failed, make_bundle
-from tests.core.evidence.test_provenance import rewrite_tag_manifest
+from tests.core.evidence.test_bundle import SEAL, TAGS, failed, make_bundle, rewrite_tag_manifest
 
 AT = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
 KHM, VNM, OTHER = generate_node_keys(), generate_node_keys(), generate_node_keys()
@@ -193,9 +192,9 @@ def test_an_altered_receipt_message_or_key_fails_naming_the_message(
     change(altered[0])
     path.write_text(json.dumps(altered))
     assert "hanoinet/receipts.json does not match" in failed(bag)[TAGS]
-    rewrite_tag_manifest(bag)  # a forger who knows BagIt: only the receipts check is left
+    rewrite_tag_manifest(bag)  # a forger who knows BagIt: the seal and the receipts check
     problems = failed(bag)
-    assert list(problems) == [RECEIPTS]
+    assert list(problems) == [SEAL, RECEIPTS]
     # Named as the entry now says (an altered id or type is what the court reads).
     assert problems[RECEIPTS].startswith(
         f"message {altered[0]['message_id']} ({altered[0]['type']})"
@@ -223,7 +222,7 @@ def test_bad_receipts_are_a_named_failure_never_a_crash(
     (bag / "hanoinet/receipts.json").write_text(content)
     rewrite_tag_manifest(bag)
     problems = failed(bag)
-    assert list(problems) == [RECEIPTS]
+    assert list(problems) == [SEAL, RECEIPTS]
     assert reason in problems[RECEIPTS]
 
 

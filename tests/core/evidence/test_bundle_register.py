@@ -19,9 +19,14 @@ from hanoinet.core.keys import NodeKeys
 from hanoinet.core.register.court import KEYS_IN_REGISTER, REGISTER
 from hanoinet.core.register.model import NodeEntry, PublishedKey, Register, StateEntry
 from hanoinet.core.register.trust import public_jwk, sign_key_rotation, sign_register
-from tests.core.evidence.test_bundle import ORIGIN, make_bundle, public_x
+from tests.core.evidence.test_bundle import (
+    ORIGIN,
+    SEAL,
+    make_bundle,
+    public_x,
+    rewrite_tag_manifest,
+)
 from tests.core.evidence.test_bundle_receipts import KHM, OTHER, VNM, receipts
-from tests.core.evidence.test_provenance import rewrite_tag_manifest
 
 # Issued and expired long before the court looks (the checkpoint is of 2026-11-30).
 ISSUED = datetime(2026, 11, 1, tzinfo=UTC)
@@ -114,7 +119,7 @@ def test_an_altered_register_fails(tmp_path: Path) -> None:
     )
     rewrite_tag_manifest(bag)
     failed = problems(bag)
-    assert set(failed) == {REGISTER, KEYS_IN_REGISTER}
+    assert set(failed) == {REGISTER, KEYS_IN_REGISTER, SEAL}
     assert "does not verify" in failed[REGISTER]
     assert failed[KEYS_IN_REGISTER] == "no verified register to compare the keys with"
 
@@ -211,7 +216,7 @@ def test_bad_register_files_are_a_named_failure_never_a_crash(
     (bag / "hanoinet" / name).write_text(content)
     rewrite_tag_manifest(bag)
     failed = problems(bag)
-    assert set(failed) == {REGISTER, KEYS_IN_REGISTER}
+    assert set(failed) == {REGISTER, KEYS_IN_REGISTER, SEAL}
     assert reason in failed[REGISTER]
 
 

@@ -84,6 +84,7 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
             "External-Description": reason.strip()[:500].replace("\n", " "),
             "Bag-Software-Agent": "hanoinet",
         },
+        seal_key=own_signer().key,
     )
     for item in items:
         record(actor, "evidence.export", item, reason=reason.strip()[:500])
