@@ -506,6 +506,13 @@ def verify_bundle(
     tag_expected = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt"} | {
         f"hanoinet/{name}" for name in TAG_FILES
     }
+    # Any other file beside the payload must be listed too: nothing a court might read
+    # in the bundle goes unchecked. (The tag manifest and the seal cannot list themselves.)
+    tag_expected |= {
+        path.relative_to(bag).as_posix()
+        for path in bag.rglob("*")
+        if path.is_file() and not path.relative_to(bag).as_posix().startswith("data/")
+    } - {"tagmanifest-sha256.txt", SEAL_FILE}
     _check_manifest(
         report, bag, _manifest(bag / "tagmanifest-sha256.txt"), "tag manifest", tag_expected
     )

@@ -140,6 +140,15 @@ def test_an_edited_tag_file_fails_the_tag_manifest(tmp_path: Path) -> None:
     assert "hanoinet/items.json does not match" in failed(bag)[TAGS]
 
 
+def test_a_file_added_beside_the_payload_is_named(tmp_path: Path) -> None:
+    bag = make_bundle(tmp_path / "b")
+    (bag / "hanoinet/note-to-the-court.txt").write_text("the exhibit was lost in 2025")
+    (bag / "manifest-md5.txt").write_text("")
+    assert failed(bag)[TAGS] == (
+        "hanoinet/note-to-the-court.txt is not listed; manifest-md5.txt is not listed"
+    )
+
+
 def test_an_altered_proof_fails_inclusion(tmp_path: Path) -> None:
     bag = make_bundle(tmp_path / "b")
     custody_file = bag / "hanoinet/custody.json"
