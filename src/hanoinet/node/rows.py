@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 M = TypeVar("M", bound=models.Model)
 _Prepare = Callable[[Any], Any]
@@ -112,7 +112,7 @@ def _preparers(
     return tuple((field.attname, _preparer(field)) for field in fields)
 
 
-def prepared_values(model: type[M], row: M) -> tuple[Any, ...]:
+def _values(model: type[M], row: M) -> tuple[Any, ...]:
     """The values ``row`` stores, in column order (all but the primary key), ready for
     the current connection's adapter."""
     return tuple(
@@ -121,21 +121,43 @@ def prepared_values(model: type[M], row: M) -> tuple[Any, ...]:
     )
 
 
-def insert_rows(model: type[M], rows: Sequence[M]) -> None:
-    """Append ``rows`` with one prepared INSERT (``executemany``), on the current
-    connection and inside the caller's transaction."""
-    if not rows:
-        return
+@functools.cache
+def _insert_sql(model: type[models.Model], vendor: str, returning: bool) -> str:
+    """The model's INSERT of every column but the primary key, in ``_values``' order;
+    with ``returning``, giving back the new primary key (per vendor: quoting differs)."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    preparers = _preparers(model, connection.alias, connection.vendor)
-    values = [
-        tuple(prepare(getattr(row, attname)) for attname, prepare in preparers) for row in rows
-    ]
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - the model's own table and columns
+    return f"{sql} RETURNING {quote(model._meta.pk.column)}" if returning else sql
+
+
+def _stored(row: models.Model) -> None:
+    row._state.adding = False  # as after save(): the row is in the database
+    row._state.db = connection.alias
+
+
+def insert_rows(model: type[M], rows: Sequence[M]) -> None:
+    """Append ``rows`` with one prepared INSERT (``executemany``), on the current
+    connection and inside the caller's transaction. The rows get no primary key back."""
+    if not rows:
+        return
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        cursor.executemany(
+            _insert_sql(model, connection.vendor, False), [_values(model, row) for row in rows]
+        )
     for row in rows:
-        row._state.adding = False  # as after save(): the row is in the database
+        _stored(row)
+
+
+def insert_row(model: type[M], row: M) -> None:
+    """Append one row and set its primary key, with one INSERT ... RETURNING (where the
+    database cannot return it, through ``save``)."""
+    if not connection.features.can_return_columns_from_insert:
+        row.save(force_insert=True)
+        return
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, connection.vendor, True), _values(model, row))
+        row.pk = cursor.fetchone()[0]
+    _stored(row)

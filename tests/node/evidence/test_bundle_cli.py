@@ -9,25 +9,29 @@ from pathlib import Path
 from tests.node.test_cli import run
 
 
-def test_bundle_then_verify_offline_and_a_flipped_byte_is_named(tmp_path: Path) -> None:
+def node_with_exhibit(tmp_path: Path, exhibit: Path, *details: str) -> tuple[dict[str, str], str]:
+    """A Cambodian node (set up by ``init``) holding ``exhibit``: its environment, and
+    the item's code."""
     folder = tmp_path / "node"
     assert run("init", "--data-dir", str(folder), "--state", "khm", "--no-input").returncode == 0
     env = {"HANOINET_DATA_DIR": str(folder), "HANOINET_STATE": "KHM"}
+    added = run("evidence", "add", str(exhibit), *details, env=env)
+    return env, str(json.loads(added.stdout)["code"])
+
+
+def test_bundle_then_verify_offline_and_a_flipped_byte_is_named(tmp_path: Path) -> None:
     exhibit = tmp_path / "subscriber.csv"
     exhibit.write_text("number,subscriber\n+85512345678,Sok Dara\n" * 200)
-    added = run(
-        "evidence",
-        "add",
-        str(exhibit),
+    env, code = node_with_exhibit(
+        tmp_path,
+        exhibit,
         "--description",
         "Subscriber records",
         "--acquired-by",
         "Officer Sok",
         "--exhibit",
         "KH-1",
-        env=env,
     )
-    code = json.loads(added.stdout)["code"]
     out = tmp_path / "bundle"
     made = run("evidence", "bundle", code, "--out", str(out), "--reason", "MLA VNM-42", env=env)
     assert made.returncode == 0, made.stderr
@@ -64,15 +68,11 @@ def test_bundle_then_verify_offline_and_a_flipped_byte_is_named(tmp_path: Path) 
 
 
 def test_a_bundle_as_one_archive_file_is_written_and_verified(tmp_path: Path) -> None:
-    folder = tmp_path / "node"
-    assert run("init", "--data-dir", str(folder), "--state", "khm", "--no-input").returncode == 0
-    env = {"HANOINET_DATA_DIR": str(folder), "HANOINET_STATE": "KHM"}
     exhibit = tmp_path / "chat.txt"
     exhibit.write_text("12:01 scammer: send the fee to TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE\n" * 50)
-    added = run(
-        "evidence", "add", str(exhibit), "--description", "Chat", "--acquired-by", "Sok", env=env
+    env, code = node_with_exhibit(
+        tmp_path, exhibit, "--description", "Chat", "--acquired-by", "Sok"
     )
-    code = json.loads(added.stdout)["code"]
     archive = tmp_path / "bundle.tar"
     made = run("evidence", "bundle", code, "--out", str(archive), "--reason", "MLA", env=env)
     assert made.returncode == 0, made.stderr

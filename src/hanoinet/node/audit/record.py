@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models
 from django.utils import timezone
 
 from hanoinet.node.audit.actor import Actor
 from hanoinet.node.audit.models import AuditEvent
-from hanoinet.node.rows import insert_rows, new_row, prepared_values
+from hanoinet.node.rows import insert_row, insert_rows, new_row
 
 Outcome = AuditEvent.Outcome
 
@@ -77,30 +76,9 @@ def record(
         reason=reason,
         extra=extra,
     )
-    if not connection.features.can_return_columns_from_insert:
-        appended.save(force_insert=True)
-        return appended
     # Every audited page read appends one event: one prepared INSERT returning the new
     # id, instead of save()'s SQL compilation for a single row (a tenth of the inbox's
-    # time in Python). Values are prepared as for record_many (hanoinet.node.rows); no
-    # model signal is sent (none is connected to AuditEvent), as with record_many.
-    sql = _single_insert(connection.vendor)
-    values = prepared_values(AuditEvent, appended)
-    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        appended.pk = cursor.fetchone()[0]
-    appended._state.adding = False  # saved: save() now refuses, as for any stored event
-    appended._state.db = connection.alias
+    # time in Python). No model signal is sent (none is connected to AuditEvent), as
+    # with record_many.
+    insert_row(AuditEvent, appended)
     return appended
-
-
-@functools.cache
-def _single_insert(vendor: str) -> str:
-    """The INSERT ... RETURNING statement of :func:`record` (per database vendor: quoting
-    differs), its columns in the order of ``prepared_values``."""
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    pk = connection.ops.quote_name(AuditEvent._meta.pk.column)
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}"  # noqa: S608 - our own table and columns

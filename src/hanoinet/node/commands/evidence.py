@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -82,37 +81,24 @@ def run_bundle(args: argparse.Namespace) -> int:
     _setup()
     from django.http import Http404
 
-    from hanoinet.core.evidence.transfer import pack
     from hanoinet.node.audit.actor import system_actor
     from hanoinet.node.evidence.access import get_item
     from hanoinet.node.evidence.actions import ItemError
-    from hanoinet.node.evidence.bundle import do_build_bundle
+    from hanoinet.node.evidence.bundle import do_build_bundle, do_build_bundle_archive
 
     actor = system_actor("cli:evidence bundle")
-    # NAME.tar: one archive file, built as a folder beside it and packed; it takes its
-    # name only once complete.
-    archived = out.suffix == ".tar"
-    folder = out.with_name(f".{out.name}.building") if archived else out
-    partial = out.with_name(f".{out.name}.partial")
-    if archived:
-        shutil.rmtree(folder, ignore_errors=True)  # left by an earlier run that was stopped
     try:
         items = [get_item(actor, code) for code in args.codes]
-        do_build_bundle(actor, items, folder, args.reason)
-        if archived:
-            with partial.open("wb") as archive:
-                pack(folder, archive)
-            partial.replace(out)
+        if out.suffix == ".tar":  # NAME.tar: one archive file
+            do_build_bundle_archive(actor, items, out, args.reason)
+        else:
+            do_build_bundle(actor, items, out, args.reason)
     except Http404:
         raise CliError("one of the codes is not an evidence item of this node") from None
     except ItemError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"the bundle could not be written: {exc}") from None
-    finally:
-        if archived:
-            shutil.rmtree(folder, ignore_errors=True)
-            partial.unlink(missing_ok=True)
     print(f"bundle of {len(items)} item(s) written to {out}")
     print(f"check it anywhere, offline: hanoinet verify-bundle {out}")
     return 0

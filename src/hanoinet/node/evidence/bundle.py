@@ -7,12 +7,14 @@ hanoinet.core.register.court)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
 from hanoinet.core.bundle import Payload, write_bundle
+from hanoinet.core.evidence.transfer import pack
 from hanoinet.core.keys import public_jwk
 from hanoinet.core.ledger import consistency_proof
 from hanoinet.node.audit.actor import Actor
@@ -91,18 +93,33 @@ def do_build_bundle(actor: Actor, items: list[EvidenceItem], folder: Path, reaso
     return written
 
 
+def do_build_bundle_archive(
+    actor: Actor, items: list[EvidenceItem], archive: Path, reason: str
+) -> Path:
+    """The bundle as one archive file (uncompressed tar) at ``archive``, a new path: built
+    as a folder beside it and packed; the folder is removed, and the archive takes its
+    name only once complete (nothing half-written is left under it)."""
+    folder = archive.with_name(f".{archive.name}.bag")
+    partial = archive.with_name(f".{archive.name}.partial")
+    shutil.rmtree(folder, ignore_errors=True)  # left by an earlier run that was stopped
+    try:
+        do_build_bundle(actor, items, folder, reason)
+        with partial.open("wb") as out:
+            pack(folder, out)
+        partial.replace(archive)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.unlink(missing_ok=True)
+    return archive
+
+
 def _witnessed(
     checkpoint: LedgerCheckpoint, hashes: list[bytes]
 ) -> tuple[list[dict[str, object]], dict[str, str]]:
     """The latest checkpoint co-signed by witnesses, no larger than the bundle's, each
     co-signed note with the proof that the bundle's log extends it; and the witnesses'
     keys as the register gives them."""
-    earlier = (
-        LedgerCheckpoint.objects.filter(size__lte=checkpoint.size, size__gt=0)
-        .exclude(witnessed=[])
-        .order_by("-size")
-        .first()
-    )
+    earlier = ledger.latest_witnessed(at_most=checkpoint.size)
     if earlier is None:
         return [], {}
     proof = [h.hex() for h in consistency_proof(earlier.size, checkpoint.size, hashes)]

@@ -88,8 +88,10 @@ def custody_entries(
     ]
 
 
-def latest_witnessed() -> LedgerCheckpoint | None:
-    """The largest checkpoint that peers co-signed as witnesses, if any."""
-    return (
-        LedgerCheckpoint.objects.filter(size__gt=0).exclude(witnessed=[]).order_by("-size").first()
-    )
+def latest_witnessed(at_most: int | None = None) -> LedgerCheckpoint | None:
+    """The largest checkpoint that peers co-signed as witnesses (of at most ``at_most``
+    leaves), if any."""
+    found = LedgerCheckpoint.objects.filter(size__gt=0).exclude(witnessed=[])
+    if at_most is not None:
+        found = found.filter(size__lte=at_most)
+    return found.order_by("-size").first()

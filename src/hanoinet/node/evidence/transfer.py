@@ -42,7 +42,6 @@ from hanoinet.core.evidence.transfer import (
     TransferError,
     new_secrets,
     open_chunk,
-    pack,
     parse_offer,
     read_chunks,
     seal_chunk,
@@ -51,7 +50,7 @@ from hanoinet.core.evidence.transfer import (
 from hanoinet.node.audit.actor import Actor, system_actor
 from hanoinet.node.audit.record import Outcome, record
 from hanoinet.node.evidence.actions import ItemError, _custody, do_ingest_item
-from hanoinet.node.evidence.bundle import do_build_bundle
+from hanoinet.node.evidence.bundle import do_build_bundle_archive
 from hanoinet.node.evidence.models import EvidenceItem, Transfer
 from hanoinet.node.federation.handlers import handles
 from hanoinet.node.federation.models import InboxMessage
@@ -100,13 +99,9 @@ def do_send_evidence(
     sealed = _sealed_path(code)
     try:
         with transaction.atomic():
-            bag = do_build_bundle(actor, items, work / "bag", reason)
-            archive = work / "bundle.tar"
-            with archive.open("wb") as out:
-                pack(bag, out)
-            # The plaintext bag is gone before anything else is done: at rest, only the
-            # sealed archive stays, as the evidence store keeps everything sealed.
-            shutil.rmtree(bag)
+            # The plaintext bag is gone once packed: at rest, only the sealed archive
+            # stays, as the evidence store keeps everything sealed.
+            archive = do_build_bundle_archive(actor, items, work / "bundle.tar", reason)
             hashes: list[str] = []
             whole, size = hashlib.sha256(), 0
             with archive.open("rb") as source, sealed.open("wb") as out:

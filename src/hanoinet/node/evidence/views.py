@@ -15,12 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hanoinet.core.evidence.transfer import pack
 from hanoinet.core.ledger import CustodyEvent
 from hanoinet.node.audit.actor import Actor, actor_from_request
 from hanoinet.node.audit.record import record
 from hanoinet.node.evidence import access, actions, ledger
-from hanoinet.node.evidence.bundle import do_build_bundle
+from hanoinet.node.evidence.bundle import do_build_bundle_archive
 from hanoinet.node.evidence.models import EvidenceItem
 from hanoinet.node.evidence.picture import draw
 from hanoinet.node.http import attachment
@@ -104,12 +103,9 @@ def bundle_view(request: HttpRequest, code: str) -> HttpResponseBase:
     actor = _actor(request)
     item = access.get_item(actor, code)
     work = Path(tempfile.mkdtemp(prefix="hanoinet-bundle-"))
+    archive = work / "bundle.tar"
     try:
-        bag = do_build_bundle(actor, [item], work / "bag", request.POST.get("reason", ""))
-        archive = work / "bundle.tar"
-        with archive.open("wb") as out:
-            pack(bag, out)
-        shutil.rmtree(bag)
+        do_build_bundle_archive(actor, [item], archive, request.POST.get("reason", ""))
     except actions.ItemError as exc:
         shutil.rmtree(work, ignore_errors=True)
         messages.error(request, _("No bundle: %(why)s") % {"why": exc})

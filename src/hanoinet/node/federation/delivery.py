@@ -244,9 +244,10 @@ def _deliver_to(
     state: str,
     batch: list[OutboxMessage],
     now: datetime,
-    peers: dict[str, Peer | PeerUnavailableError] | None = None,
+    peers: dict[str, Peer | PeerUnavailableError],
 ) -> int:
-    peers = {} if peers is None else peers
+    """Seal ``batch`` for ``state`` and post it; ``peers`` holds each peer's register
+    entry (or why it has none) for the rest of the round."""
     if state not in peers:
         try:
             peers[state] = peer(state, now)
